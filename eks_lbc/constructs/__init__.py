@@ -1,0 +1,17 @@
+"""Reusable constructs, one concern each. Providers belong to stacks, never to these."""
+
+from eks_lbc.constructs.controller_policy import ControllerPolicy
+from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.irsa_role import IrsaRole
+from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
+from eks_lbc.constructs.oidc_provider import OidcProvider
+from eks_lbc.constructs.service_account import ServiceAccount
+
+__all__ = [
+    "ControllerPolicy",
+    "ControllerRelease",
+    "IrsaRole",
+    "LoadBalancerController",
+    "OidcProvider",
+    "ServiceAccount",
+]

@@ -1,0 +1,55 @@
+"""Kubernetes service account bound to an IAM role."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from eks_lbc import validation
+from eks_lbc._cdk import Construct, ServiceAccountV1, ServiceAccountV1Metadata
+from eks_lbc.constructs._inputs import checked
+
+ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+class ServiceAccount(Construct):
+    """``kubernetes_service_account_v1`` (id ``service-account``) annotated with an IAM role for IRSA.
+
+    :param name: service-account name.
+    :param namespace: its namespace (must exist).
+    :param role_arn: IAM role ARN for the ``eks.amazonaws.com/role-arn`` annotation.
+    :param labels: extra labels; ``app.kubernetes.io/name`` defaults to ``name``.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        name: str,
+        namespace: str,
+        role_arn: str,
+        labels: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        checked(validation.namespace, "namespace", namespace)
+        checked(validation.service_account_name, "service_account_name", name)
+        self.resource = ServiceAccountV1(
+            self,
+            "service-account",
+            metadata=ServiceAccountV1Metadata(
+                name=name,
+                namespace=namespace,
+                labels={"app.kubernetes.io/name": name, **(labels or {})},
+                annotations={ROLE_ARN_ANNOTATION: role_arn},
+            ),
+        )
+
+    @property
+    def name(self) -> str:
+        """The service account's name, read from the resource so users depend on its creation."""
+        return self.resource.metadata.name
+
+    @property
+    def namespace(self) -> str:
+        """The service account's namespace, read from the resource."""
+        return self.resource.metadata.namespace

@@ -1,0 +1,34 @@
+import pytest
+
+from eks_lbc.constructs import ServiceAccount
+from eks_lbc.errors import InvalidSetting
+from tests.support import new_stack, only, synth
+
+ROLE = "arn:aws:iam::111122223333:role/demo-aws-lbc"
+
+
+def test_annotated_with_role_and_labelled():
+    stack = new_stack()
+    ServiceAccount(stack, "sa", name="aws-load-balancer-controller", namespace="kube-system", role_arn=ROLE)
+    out = synth(stack)
+    assert "kubernetes_service_account" not in out["resource"]  # deprecated; the _v1 resource is used
+    metadata = only(out, "resource", "kubernetes_service_account_v1")["metadata"]
+    assert metadata["name"] == "aws-load-balancer-controller"
+    assert metadata["namespace"] == "kube-system"
+    assert metadata["annotations"] == {"eks.amazonaws.com/role-arn": ROLE}
+    assert metadata["labels"] == {"app.kubernetes.io/name": "aws-load-balancer-controller"}
+
+
+def test_name_is_read_from_the_resource():
+    stack = new_stack()
+    sa = ServiceAccount(stack, "sa", name="lbc", namespace="kube-system", role_arn=ROLE)
+    from eks_lbc._cdk import Token
+
+    assert Token.is_unresolved(sa.name)
+
+
+def test_bad_names():
+    with pytest.raises(InvalidSetting, match="namespace"):
+        ServiceAccount(new_stack(), "sa", name="lbc", namespace="NS", role_arn=ROLE)
+    with pytest.raises(InvalidSetting, match="service_account_name"):
+        ServiceAccount(new_stack(), "sa", name="-lbc", namespace="ns", role_arn=ROLE)

@@ -1,0 +1,38 @@
+"""Helpers shared by the test modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def new_stack(name: str = "test"):  # -> TerraformStack
+    """An empty stack in a test app (``Testing.synth_scope`` does not work from Python)."""
+    from eks_lbc._cdk import TerraformStack, Testing
+
+    return TerraformStack(Testing.app(), name)
+
+
+def synth(stack) -> dict[str, Any]:
+    """The stack's Terraform JSON as a dict."""
+    from eks_lbc._cdk import Testing
+
+    return json.loads(Testing.synth(stack))
+
+
+def only(synthesized: dict[str, Any], block: str, kind: str) -> dict[str, Any]:
+    """The single ``block`` (resource/data) of ``kind``; fails if there is not exactly one."""
+    found = synthesized.get(block, {}).get(kind, {})
+    assert len(found) == 1, f"expected one {block} {kind}, found {sorted(found)}"
+    return next(iter(found.values()))
+
+
+def address(synthesized: dict[str, Any], block: str, kind: str) -> str:
+    """Terraform address of the single ``kind`` in ``block`` (``data.`` prefixed for data sources)."""
+    found = synthesized.get(block, {}).get(kind, {})
+    assert len(found) == 1, f"expected one {block} {kind}, found {sorted(found)}"
+    name = next(iter(found))
+    return f"data.{kind}.{name}" if block == "data" else f"{kind}.{name}"

@@ -1,0 +1,64 @@
+"""main.py end to end, as a user runs it: a subprocess in a project folder of its own."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO
+
+MARKER = '{"earlier": "synth output that a failed run must leave alone"}'
+
+
+def project(tmp_path: Path) -> Path:
+    for name in ("main.py", "cdktf.json"):
+        shutil.copy(REPO / name, tmp_path / name)
+    previous = tmp_path / "cdktf.out" / "stacks" / "eks-lbc-demo"
+    previous.mkdir(parents=True)
+    (previous / "cdk.tf.json").write_text(MARKER)
+    return tmp_path
+
+
+def run(folder: Path, **env: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("EKS_LBC_")}
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environ.get("PYTHONPATH")]))
+    environ.update(env)
+    return subprocess.run(
+        [sys.executable, "main.py"], cwd=folder, env=environ, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("EKS_LBC_CLUSTER_NAME", "my cluster"),
+        ("EKS_LBC_REGION", "tokyo"),
+        ("EKS_LBC_NAMESPACE", "Kube-System"),
+        ("EKS_LBC_SERVICE_ACCOUNT_NAME", "LBC"),
+        ("EKS_LBC_CHART_VERSION", "2.5.2"),
+        ("EKS_LBC_VPC_ID", "vpc-xyz"),
+    ],
+)
+def test_bad_input_exits_non_zero_with_one_clear_line_and_writes_nothing(tmp_path, variable, value):
+    folder = project(tmp_path)
+    result = run(folder, **{variable: value})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"eks-lbc: invalid {variable}: {value!r}; expected " in result.stderr
+    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text() == MARKER
+    assert sorted(p.name for p in (folder / "cdktf.out").iterdir()) == ["stacks"]
+
+
+@pytest.mark.slow
+def test_synth_writes_the_stack_and_says_what_to_run_next(tmp_path):
+    folder = project(tmp_path)
+    result = run(folder, EKS_LBC_CLUSTER_NAME="staging", EKS_LBC_REGION="us-west-2")
+    assert result.returncode == 0, result.stderr
+    stack = folder / "cdktf.out" / "stacks" / "eks-lbc-staging" / "cdk.tf.json"
+    assert '"name": "staging"' in stack.read_text()
+    assert "cdktf.out/stacks/eks-lbc-staging/cdk.tf.json" in result.stderr
+    assert "terraform -chdir=cdktf.out/stacks/eks-lbc-staging init" in result.stderr
+    assert str(tmp_path) not in stack.read_text()

@@ -1,0 +1,146 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from eks_lbc.errors import InvalidSetting
+from eks_lbc.settings import load_settings
+from eks_lbc.versions import default_chart_version, supported_charts
+
+
+def write_cdktf_json(tmp_path: Path, context: dict | None) -> Path:
+    path = tmp_path / "cdktf.json"
+    document = {"language": "python", "app": "python main.py"}
+    if context is not None:
+        document["context"] = {"eks-lbc": context}
+    path.write_text(json.dumps(document))
+    return path
+
+
+BASE = {"clusterName": "demo", "region": "ap-northeast-1"}
+
+
+def test_defaults_from_cdktf_json(tmp_path):
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, BASE), environ={}).clusters
+    assert cluster.cluster_name == "demo"
+    assert cluster.region == "ap-northeast-1"
+    assert cluster.namespace == "kube-system"
+    assert cluster.service_account_name == "aws-load-balancer-controller"
+    assert cluster.chart_version == default_chart_version() == "3.5.0"
+    assert cluster.vpc_id is None
+    assert cluster.stack_name == "eks-lbc-demo"
+
+
+def test_committed_cdktf_json_synthesizes_out_of_the_box():
+    repo = Path(__file__).resolve().parents[1]
+    (cluster,) = load_settings(repo / "cdktf.json", environ={}).clusters
+    assert cluster.cluster_name and cluster.region
+
+
+def test_environment_overrides_cdktf_json(tmp_path):
+    env = {
+        "EKS_LBC_CLUSTER_NAME": "prod-1",
+        "EKS_LBC_REGION": "eu-west-1",
+        "EKS_LBC_NAMESPACE": "lbc",
+        "EKS_LBC_SERVICE_ACCOUNT_NAME": "lbc.controller",
+        "EKS_LBC_CHART_VERSION": "1.17.1",
+        "EKS_LBC_VPC_ID": "vpc-0123456789abcdef0",
+    }
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, BASE), environ=env).clusters
+    assert (cluster.cluster_name, cluster.region, cluster.namespace) == ("prod-1", "eu-west-1", "lbc")
+    assert cluster.service_account_name == "lbc.controller"
+    assert cluster.chart_version == "1.17.1"
+    assert cluster.vpc_id == "vpc-0123456789abcdef0"
+
+
+def test_empty_environment_variable_counts_as_unset(tmp_path):
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_REGION": ""}).clusters
+    assert cluster.region == "ap-northeast-1"
+
+
+def test_settings_are_frozen(tmp_path):
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, BASE), environ={}).clusters
+    with pytest.raises(AttributeError):
+        cluster.region = "us-east-1"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("EKS_LBC_CLUSTER_NAME", "-demo", "EKS cluster name"),
+        ("EKS_LBC_CLUSTER_NAME", "demo cluster", "EKS cluster name"),
+        ("EKS_LBC_CLUSTER_NAME", "x" * 101, "EKS cluster name"),
+        ("EKS_LBC_REGION", "tokyo", "AWS region code"),
+        ("EKS_LBC_REGION", "US-EAST-1", "AWS region code"),
+        ("EKS_LBC_NAMESPACE", "Kube_System", "Kubernetes namespace"),
+        ("EKS_LBC_NAMESPACE", "a" * 64, "Kubernetes namespace"),
+        ("EKS_LBC_SERVICE_ACCOUNT_NAME", "LBC", "service-account name"),
+        ("EKS_LBC_SERVICE_ACCOUNT_NAME", "lbc-", "service-account name"),
+        ("EKS_LBC_CHART_VERSION", "2.5.2", "supported chart version"),
+        ("EKS_LBC_CHART_VERSION", "v3.5.0", "supported chart version"),
+        ("EKS_LBC_VPC_ID", "vpc-123", "VPC id"),
+        ("EKS_LBC_VPC_ID", "subnet-0123456789abcdef0", "VPC id"),
+    ],
+)
+def test_bad_environment_value_names_field_value_and_form(tmp_path, variable, value, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={variable: value})
+    error = caught.value
+    assert error.field == variable
+    assert error.value == value
+    assert expected in error.expected
+    assert variable in str(error) and repr(value) in str(error)
+
+
+def test_unsupported_chart_version_lists_the_supported_ones(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CHART_VERSION": "2.5.2"})
+    for release in supported_charts():
+        assert release.chart in str(caught.value)
+    assert {"3.5.0", "1.17.1", "1.5.3"} <= {r.chart for r in supported_charts()}
+
+
+def test_bad_cdktf_json_value_is_named_by_its_key(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, {**BASE, "region": "nowhere"}), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.region"
+
+
+def test_non_string_value_is_rejected(tmp_path):
+    with pytest.raises(InvalidSetting, match="a string"):
+        load_settings(write_cdktf_json(tmp_path, {**BASE, "chartVersion": 3.5}), environ={})
+
+
+def test_unknown_key_is_rejected_instead_of_ignored(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, {**BASE, "clustername": "x"}), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.clustername"
+    assert "clusterName" in caught.value.expected
+
+
+def test_missing_cluster_name_says_where_to_set_it(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, {"region": "us-east-1"}), environ={})
+    assert caught.value.field == "EKS_LBC_CLUSTER_NAME"
+    assert "clusterName" in caught.value.expected
+
+
+def test_missing_cdktf_json_uses_environment_only(tmp_path):
+    env = {"EKS_LBC_CLUSTER_NAME": "demo", "EKS_LBC_REGION": "us-east-1"}
+    (cluster,) = load_settings(tmp_path / "absent.json", environ=env).clusters
+    assert cluster.region == "us-east-1"
+
+
+def test_malformed_cdktf_json_is_a_user_error(tmp_path):
+    path = tmp_path / "cdktf.json"
+    path.write_text("{ not json")
+    with pytest.raises(InvalidSetting, match="valid JSON"):
+        load_settings(path, environ={})
+
+
+def test_cluster_name_too_long_for_the_role_name(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 57})
+    assert caught.value.field == "EKS_LBC_CLUSTER_NAME"
+    assert "at most 56 characters" in caught.value.expected
+    load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 56})
