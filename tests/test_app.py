@@ -62,3 +62,17 @@ def test_synth_writes_the_stack_and_says_what_to_run_next(tmp_path):
     assert "cdktf.out/stacks/eks-lbc-staging/cdk.tf.json" in result.stderr
     assert "terraform -chdir=cdktf.out/stacks/eks-lbc-staging init" in result.stderr
     assert str(tmp_path) not in stack.read_text()
+
+
+def test_one_stack_per_cluster(tmp_path):
+    from eks_lbc.app import build_app
+    from eks_lbc.settings import ClusterSettings, Settings
+
+    settings = Settings(
+        clusters=(ClusterSettings("tokyo-1", "ap-northeast-1"), ClusterSettings("dublin-1", "eu-west-1"))
+    )
+    app = build_app(settings, outdir=str(tmp_path / "out"))
+    app.synth()
+    stacks = sorted(p.name for p in (tmp_path / "out" / "stacks").iterdir())
+    assert stacks == ["eks-lbc-dublin-1", "eks-lbc-tokyo-1"]
+    assert '"region": "eu-west-1"' in (tmp_path / "out" / "stacks" / "eks-lbc-dublin-1" / "cdk.tf.json").read_text()

@@ -144,3 +144,62 @@ def test_cluster_name_too_long_for_the_role_name(tmp_path):
     assert caught.value.field == "EKS_LBC_CLUSTER_NAME"
     assert "at most 56 characters" in caught.value.expected
     load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 56})
+
+
+def test_many_clusters_one_entry_each_sharing_top_level_defaults(tmp_path):
+    context = {
+        "namespace": "aws-lbc",
+        "clusters": [
+            {"clusterName": "tokyo-1", "region": "ap-northeast-1"},
+            {"clusterName": "dublin-1", "region": "eu-west-1", "namespace": "kube-system", "chartVersion": "1.17.1"},
+        ],
+    }
+    tokyo, dublin = load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters
+    assert (tokyo.cluster_name, tokyo.region, tokyo.namespace, tokyo.chart_version) == (
+        "tokyo-1",
+        "ap-northeast-1",
+        "aws-lbc",
+        "3.5.0",
+    )
+    assert (dublin.namespace, dublin.chart_version) == ("kube-system", "1.17.1")
+    assert [c.stack_name for c in (tokyo, dublin)] == ["eks-lbc-tokyo-1", "eks-lbc-dublin-1"]
+
+
+def test_environment_still_wins_over_each_cluster_entry(tmp_path):
+    context = {"clusters": [{"clusterName": "a", "region": "us-east-1", "namespace": "x"}]}
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, context), environ={"EKS_LBC_NAMESPACE": "y"}).clusters
+    assert cluster.namespace == "y"
+
+
+def test_cluster_identity_from_environment_is_ambiguous_with_a_list(tmp_path):
+    context = {"clusters": [{"clusterName": "a", "region": "us-east-1"}]}
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={"EKS_LBC_CLUSTER_NAME": "b"})
+    assert caught.value.field == "EKS_LBC_CLUSTER_NAME"
+
+
+def test_bad_value_in_a_cluster_entry_is_named_by_its_index(tmp_path):
+    context = {"clusters": [{"clusterName": "a", "region": "us-east-1"}, {"clusterName": "b", "region": "mars"}]}
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[1].region"
+
+
+def test_duplicate_cluster_names_are_rejected(tmp_path):
+    context = {"clusters": [{"clusterName": "a", "region": "us-east-1"}, {"clusterName": "a", "region": "eu-west-1"}]}
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[1].clusterName"
+
+
+@pytest.mark.parametrize("clusters", [[], {}, ["a"], "a"])
+def test_clusters_must_be_a_list_of_objects(tmp_path, clusters):
+    with pytest.raises(InvalidSetting, match="non-empty list of objects"):
+        load_settings(write_cdktf_json(tmp_path, {"clusters": clusters}), environ={})
+
+
+def test_unknown_key_in_a_cluster_entry(tmp_path):
+    context = {"clusters": [{"clusterName": "a", "region": "us-east-1", "clusters": []}]}
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[0].clusters"
