@@ -1,5 +1,6 @@
 """`pip install .` gives a working library with its policies inside, usable from any directory."""
 
+import json
 import subprocess
 import sys
 import sysconfig
@@ -12,14 +13,15 @@ from tests.support import REPO
 
 LIBRARY_USER = textwrap.dedent(
     """
-    import json, sys
+    import json, os, sys
     from pathlib import Path
 
+    import eks_lbc  # first, as the README says: provider packages imported after it load lazily
     from cdktf import App, TerraformStack
     from cdktf_cdktf_provider_aws.eks_cluster import EksCluster
     from cdktf_cdktf_provider_aws.provider import AwsProvider
 
-    import eks_lbc
+    from eks_lbc import _lazy_providers
     from eks_lbc.constructs import LoadBalancerController
     from eks_lbc.stacks import add_cluster_providers
 
@@ -44,7 +46,12 @@ LIBRARY_USER = textwrap.dedent(
         vpc_id=cluster.vpc_config.vpc_id,
     )
     app.synth()
-    print(json.dumps({"chart": lbc.chart_version}))
+    preload = _lazy_providers.node_preload_option()
+    print(json.dumps({
+        "chart": lbc.chart_version,
+        "lazy": sorted(_lazy_providers.lazy_packages),
+        "node_preload": preload in os.environ["NODE_OPTIONS"] and Path(preload.split('"')[1]).is_file(),
+    }))
     """
 )
 
@@ -61,7 +68,8 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = Path(subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], text=True).strip())
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.check_output([python, "-c", purelib], text=True).strip())
     # Dependencies (cdktf, providers: hundreds of MB) come from this environment; eks_lbc itself only from the wheel.
     (site / "_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     subprocess.run(
@@ -74,7 +82,11 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     (user / "app.py").write_text(LIBRARY_USER)
     result = subprocess.run([python, "app.py", str(venv)], cwd=user, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert '{"chart": "3.5.0"}' in result.stdout
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["chart"] == "3.5.0"
+    # The import hook and the Node preload (package data) work from the wheel.
+    assert report["lazy"] == [f"cdktf_cdktf_provider_{p}" for p in ("aws", "helm", "kubernetes", "tls")]
+    assert report["node_preload"] is True
     out = (user / "out" / "stacks" / "platform" / "cdk.tf.json").read_text()
     assert '"name": "${aws_eks_cluster.cluster.name}-aws-lbc"' in out
     assert "elasticloadbalancing:DescribeTrustStores" in out  # the vendored policy travelled in the wheel
