@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from eks_lbc._cdk import Construct, DataTlsCertificate, IamOpenidConnectProvider, Token
 from eks_lbc.constructs._inputs import issuer_host
 
@@ -32,7 +34,7 @@ class OidcProvider(Construct):
             thumbprint_list=Token.as_list(f"${{{self.certificate.fqn}.certificates[*].sha1_fingerprint}}"),
         )
 
-    @property
+    @cached_property
     def arn(self) -> str:
         """ARN of the IAM OIDC provider."""
         return self.provider.arn
