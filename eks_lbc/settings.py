@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from eks_lbc import _lazy_providers, validation
+from eks_lbc import _lazy_providers, runtime, validation
 from eks_lbc.defaults import DEFAULT_NAMESPACE, DEFAULT_SERVICE_ACCOUNT, default_iam_name
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.versions import chart_release, default_chart_version
@@ -163,8 +164,9 @@ def _check_keys(where: str, mapping: Mapping[str, Any], allowed: set[str]) -> No
 def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings from ``cdktf_json`` and ``environ`` (default ``os.environ``)."""
     environ = os.environ if environ is None else environ
-    # Acted on when eks_lbc was imported (it must be, before cdktf); reported here, at the edge.
+    # Process switches, acted on elsewhere (when eks_lbc and eks_lbc._cdk are imported); reported here, at the edge.
     _lazy_providers.switch(environ)
+    runtime.choose(environ, sys.modules.keys())
     context = read_context(cdktf_json)
     prefix = f"{cdktf_json.name} context.{CONTEXT_KEY}"
     cluster_keys = {f.key for f in _FIELDS if f.per_cluster}

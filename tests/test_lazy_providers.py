@@ -16,11 +16,18 @@ from pathlib import Path
 import pytest
 
 from eks_lbc import _lazy_providers as lazy
+from eks_lbc import runtime
 from eks_lbc.errors import InvalidSetting
+from tests.conftest import RUNTIME
 from tests.support import REPO
+
+# This session's aws binding: package name and jsii assembly name.
+AWS = runtime.PACKAGES[RUNTIME][1]
+AWS_ASSEMBLY = {"cdktf": "@cdktf/provider-aws", "cdktn": "@cdktn/provider-aws"}[RUNTIME]
 
 PROVIDER_DISTRIBUTIONS = re.compile(r"^(cdktf[-_]cdktf[-_]provider|cdktn[-_]provider)[-_]")
 JSII_TYPE = re.compile(rb'jsii_type="([^"]+)"')
+PACMAK_MAP_ENTRY = re.compile(r'^    "([^"]+)": "([^"]+)",$', re.M)  # _SUBMODULE_FQN_MAP lines in _jsii/__init__.py
 
 
 def installed_provider_packages() -> list[Path]:
@@ -178,14 +185,15 @@ def test_submodules_get_cached_type_hints(fake_provider):
 
 
 def test_real_provider_packages_are_lazy_in_this_process():
-    import cdktf_cdktf_provider_aws as aws
+    import eks_lbc._cdk  # noqa: F401  (imports the bindings the app uses)
 
+    aws = importlib.import_module(AWS)
     assert lazy.installed()
-    assert "cdktf_cdktf_provider_aws" in lazy.lazy_packages
-    assert len(lazy.lazy_packages["cdktf_cdktf_provider_aws"]) > 2000
-    loaded = [m for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws.") and m.count(".") == 1]
+    if RUNTIME == "cdktf":  # made lazy by the hook; cdktn's are generated lazy
+        assert len(lazy.lazy_packages[AWS]) > 2000
+    loaded = [m for m in sys.modules if m.startswith(f"{AWS}.") and m.count(".") == 1]
     assert len(loaded) < 50, loaded
-    assert aws.iam_role.IamRole.__jsii_type__ == "@cdktf/provider-aws.iamRole.IamRole"
+    assert aws.iam_role.IamRole.__jsii_type__ == f"{AWS_ASSEMBLY}.iamRole.IamRole"
     assert "s3_bucket" in dir(aws)
 
 
@@ -213,6 +221,10 @@ def test_fqn_of_every_submodule_is_the_reverse_of_jsii_pacmaks_snake_case(folder
         if not fqn.startswith(lazy.submodule_fqn(assembly, name) + "."):
             wrong[name] = fqn
     assert wrong == {}
+    # Packages from a newer jsii-pacmak (cdktn's) carry the map themselves: ours must agree with it.
+    generated = dict(PACMAK_MAP_ENTRY.findall((folder / "_jsii" / "__init__.py").read_text()))
+    if generated:
+        assert generated == {lazy.submodule_fqn(assembly, n): f"{folder.name}.{n}" for n in submodules}
 
 
 def test_an_object_created_in_javascript_finds_its_never_imported_class():
@@ -223,12 +235,12 @@ def test_an_object_created_in_javascript_finds_its_never_imported_class():
 
     from tests.support import new_stack
 
-    module = "cdktf_cdktf_provider_aws.sqs_queue_redrive_allow_policy"
+    module = f"{AWS}.sqs_queue_redrive_allow_policy"
     assert module not in sys.modules
     stack = new_stack()
     kernel.provider.create(  # created by the kernel itself, as JavaScript code would
         CreateRequest(
-            fqn="@cdktf/provider-aws.sqsQueueRedriveAllowPolicy.SqsQueueRedriveAllowPolicy",
+            fqn=f"{AWS_ASSEMBLY}.sqsQueueRedriveAllowPolicy.SqsQueueRedriveAllowPolicy",
             args=_make_reference_for_native(
                 kernel, [stack, "made-in-js", {"queueUrl": "u", "redriveAllowPolicy": "p"}]
             ),
@@ -251,8 +263,8 @@ def test_without_the_fqn_map_such_an_object_is_an_unknown_type(monkeypatch):
 
     from tests.support import new_stack
 
-    fqn = "@cdktf/provider-aws.sqsQueuePolicy"
-    assert "cdktf_cdktf_provider_aws.sqs_queue_policy" not in sys.modules
+    fqn = f"{AWS_ASSEMBLY}.sqsQueuePolicy"
+    assert f"{AWS}.sqs_queue_policy" not in sys.modules
     monkeypatch.delitem(_reference_map._submodule_fqn_map, fqn)
     stack = new_stack()
     kernel.provider.create(
@@ -286,12 +298,13 @@ TWO_STACKS = {
 REPORT_LOADED = textwrap.dedent(
     """
     import json, runpy, sys
+    aws = sys.argv[1]
     sys.argv = ["main.py"]
     try:
         runpy.run_path("main.py", run_name="__main__")
     except SystemExit as exit_:
         assert exit_.code in (0, None), exit_.code
-    loaded = [m for m in sys.modules if m.startswith("cdktf_cdktf_provider_aws.") and m.count(".") == 1]
+    loaded = [m for m in sys.modules if m.startswith(aws + ".") and m.count(".") == 1]
     print(json.dumps({"aws_submodules_loaded": len(loaded)}))
     """
 )
@@ -302,7 +315,7 @@ def synth_in_subprocess(folder: Path, **env: str) -> tuple[dict[str, bytes], int
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environ.get("PYTHONPATH")]))
     environ.update(env)
     result = subprocess.run(
-        [sys.executable, "-c", REPORT_LOADED], cwd=folder, env=environ, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", REPORT_LOADED, AWS], cwd=folder, env=environ, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stderr[-3000:]
     loaded = json.loads(result.stdout.strip().splitlines()[-1])["aws_submodules_loaded"]
@@ -321,8 +334,10 @@ def test_synthesized_json_is_byte_identical_with_and_without(tmp_path):
     (tmp_path / "cdktf.json").write_text(json.dumps(document))
     shutil.copy(REPO / "main.py", tmp_path / "main.py")
 
-    eager, eager_loaded = synth_in_subprocess(tmp_path, **{lazy.ENV_SWITCH: "0"})
-    assert eager_loaded > 2000  # the usual way really was taken
+    eager, eager_loaded = synth_in_subprocess(tmp_path, **{lazy.ENV_SWITCH: "0", "EKS_LBC_RUNTIME": RUNTIME})
+    # The usual way really was taken (cdktn's Python side is lazy by itself; its Node side is not).
+    if RUNTIME == "cdktf":
+        assert eager_loaded > 2000
 
     lazy_out = tmp_path / "lazy"
     build_app(load_settings(tmp_path / "cdktf.json", environ={}), outdir=str(lazy_out)).synth()
