@@ -10,6 +10,10 @@ Run ``make bench`` (or ``.venv/bin/python bench/synth.py --runs 5``). Not part o
    interleaved, lazy loading on.
 3. With ``--node PATH`` (repeatable): the default stack, lazy on, under each further Node.js
    binary (``JSII_NODE``), interleaved with the rest.
+4. The default stack, lazy on, with an empty jsii package cache per run (a fresh machine or
+   CI runner before ``python -m eks_lbc.jsii_cache``; see that module).
+5. With ``--cdktn-python PATH`` (a Python with the ``[cdktn]`` extra): the default stack on
+   CDK Terrain, lazy on and off (cdktn's Python bindings are lazy already; its Node side is not).
 
 Every run writes its own copy of the project (``main.py`` + ``cdktf.json``) in a temporary
 folder; the synthesized JSON of the on and off runs is compared byte for byte.
@@ -42,20 +46,25 @@ class Case:
     label: str
     project: Path
     env: dict[str, str]
+    python: str = sys.executable
+    fresh_jsii_cache: bool = False
     seconds: list[float] = field(default_factory=list)
     python_mb: list[float] = field(default_factory=list)
     node_mb: list[float] = field(default_factory=list)
 
-    def run(self, python: str) -> None:
+    def run(self) -> None:
         report = self.project / "report.json"
         shutil.rmtree(self.project / "cdktf.out", ignore_errors=True)
         env = {k: v for k, v in os.environ.items() if not k.startswith(("EKS_LBC_", "JSII_NODE"))}
         env.update(self.env)
-        started = time.perf_counter()
-        result = subprocess.run(
-            [python, str(MEASURE), str(report)], cwd=self.project, env=env, capture_output=True, text=True
-        )
-        elapsed = time.perf_counter() - started
+        with tempfile.TemporaryDirectory(prefix="jsii-cache-") as cache:
+            if self.fresh_jsii_cache:
+                env["JSII_RUNTIME_PACKAGE_CACHE_ROOT"] = cache
+            started = time.perf_counter()
+            result = subprocess.run(
+                [self.python, str(MEASURE), str(report)], cwd=self.project, env=env, capture_output=True, text=True
+            )
+            elapsed = time.perf_counter() - started
         if result.returncode != 0:
             sys.exit(f"{self.label}: synth failed ({result.returncode}):\n{result.stderr[-3000:]}")
         measured = json.loads(report.read_text())
@@ -118,10 +127,10 @@ def machine() -> str:
     )
 
 
-def interleave(cases: list[Case], runs: int, python: str) -> None:
+def interleave(cases: list[Case], runs: int) -> None:
     for round_ in range(runs):
         for case in cases:
-            case.run(python)
+            case.run()
             print(f"  run {round_ + 1}/{runs} {case.label}: {case.seconds[-1]:.2f} s", file=sys.stderr, flush=True)
 
 
@@ -129,9 +138,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5, help="runs per case (default 5)")
     parser.add_argument("--node", action="append", default=[], help="also time the default stack under this Node.js")
+    parser.add_argument("--cdktn-python", help="also time the default stack on cdktn with this Python")
     parser.add_argument("--skip-scale", action="store_true", help="only the on/off comparison")
     args = parser.parse_args()
-    python = sys.executable
 
     print(f"# eks-lbc synth benchmark, {datetime.date.today().isoformat()}")
     print(f"Machine: {machine()}; {args.runs} runs per case, interleaved.\n")
@@ -141,16 +150,27 @@ def main() -> int:
         eager = Case("default stack, eager (`EKS_LBC_LAZY_PROVIDERS=0`)", make_project(root, "off", None),
                      {"EKS_LBC_LAZY_PROVIDERS": "0"})
         cases = [lazy, eager]
-        for i, node in enumerate(str(Path(n).resolve()) if os.sep in n else n for n in args.node):
+        for i, node in enumerate(os.path.abspath(n) if os.sep in n else n for n in args.node):
             cases.append(Case(f"default stack, lazy, Node {node_version(node)}", make_project(root, f"node{i}", None),
                               {"JSII_NODE": node}))
+        cases.append(
+            Case("default stack, lazy, empty jsii package cache", make_project(root, "fresh", None), {},
+                 fresh_jsii_cache=True)
+        )
+        if args.cdktn_python:
+            for label, folder, env in (
+                ("default stack on cdktn, lazy", "cdktn-on", {}),
+                ("default stack on cdktn, `EKS_LBC_LAZY_PROVIDERS=0`", "cdktn-off", {"EKS_LBC_LAZY_PROVIDERS": "0"}),
+            ):
+                cases.append(Case(label, make_project(root, folder, None), {"EKS_LBC_RUNTIME": "cdktn", **env},
+                                  python=os.path.abspath(args.cdktn_python)))
         scale = []
         if not args.skip_scale:
             scale = [
                 Case(f"{n} cluster{'s' if n > 1 else ''} (one stack each), lazy", make_project(root, f"n{n}", n), {})
                 for n in (1, 10, 50)
             ]
-        interleave(cases + scale, args.runs, python)
+        interleave(cases + scale, args.runs)
 
         identical = lazy.synthesized() == eager.synthesized()
         print("| case | median s | min / max s | peak RSS python MB | peak RSS node MB |")
