@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from eks_lbc._cdk import Construct, DataTlsCertificate, IamOpenidConnectProvider, Token
+from eks_lbc._cdk import Construct, DataTlsCertificate, IamOpenidConnectProvider
 from eks_lbc.constructs._inputs import issuer_host
 
 STS_AUDIENCE = "sts.amazonaws.com"
@@ -31,7 +31,8 @@ class OidcProvider(Construct):
             "provider",
             url=issuer_url,
             client_id_list=[STS_AUDIENCE],
-            thumbprint_list=Token.as_list(f"${{{self.certificate.fqn}.certificates[*].sha1_fingerprint}}"),
+            # Every certificate of the chain, as a splat expression (one jsii round trip).
+            thumbprint_list=self.certificate.get_list_attribute("certificates[*].sha1_fingerprint"),
         )
 
     @cached_property

@@ -48,9 +48,9 @@ class ServiceAccount(Construct):
     @cached_property
     def name(self) -> str:
         """The service account's name, read from the resource so users depend on its creation."""
-        return self.resource.metadata.name
+        return self.resource.get_string_attribute("metadata[0].name")  # = metadata.name, one round trip
 
     @cached_property
     def namespace(self) -> str:
         """The service account's namespace, read from the resource."""
-        return self.resource.metadata.namespace
+        return self.resource.get_string_attribute("metadata[0].namespace")
