@@ -147,23 +147,41 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="eks-lbc-bench-") as tmp:
         root = Path(tmp)
         lazy = Case("default stack, lazy providers (on)", make_project(root, "on", None), {})
-        eager = Case("default stack, eager (`EKS_LBC_LAZY_PROVIDERS=0`)", make_project(root, "off", None),
-                     {"EKS_LBC_LAZY_PROVIDERS": "0"})
+        eager = Case(
+            "default stack, eager (`EKS_LBC_LAZY_PROVIDERS=0`)",
+            make_project(root, "off", None),
+            {"EKS_LBC_LAZY_PROVIDERS": "0"},
+        )
         cases = [lazy, eager]
         for i, node in enumerate(os.path.abspath(n) if os.sep in n else n for n in args.node):
-            cases.append(Case(f"default stack, lazy, Node {node_version(node)}", make_project(root, f"node{i}", None),
-                              {"JSII_NODE": node}))
+            cases.append(
+                Case(
+                    f"default stack, lazy, Node {node_version(node)}",
+                    make_project(root, f"node{i}", None),
+                    {"JSII_NODE": node},
+                )
+            )
         cases.append(
-            Case("default stack, lazy, empty jsii package cache", make_project(root, "fresh", None), {},
-                 fresh_jsii_cache=True)
+            Case(
+                "default stack, lazy, empty jsii package cache",
+                make_project(root, "fresh", None),
+                {},
+                fresh_jsii_cache=True,
+            )
         )
         if args.cdktn_python:
             for label, folder, env in (
                 ("default stack on cdktn, lazy", "cdktn-on", {}),
                 ("default stack on cdktn, `EKS_LBC_LAZY_PROVIDERS=0`", "cdktn-off", {"EKS_LBC_LAZY_PROVIDERS": "0"}),
             ):
-                cases.append(Case(label, make_project(root, folder, None), {"EKS_LBC_RUNTIME": "cdktn", **env},
-                                  python=os.path.abspath(args.cdktn_python)))
+                cases.append(
+                    Case(
+                        label,
+                        make_project(root, folder, None),
+                        {"EKS_LBC_RUNTIME": "cdktn", **env},
+                        python=os.path.abspath(args.cdktn_python),
+                    )
+                )
         scale = []
         if not args.skip_scale:
             scale = [
@@ -178,16 +196,20 @@ def main() -> int:
         for case in cases + scale:
             print(case.row())
         speedup = eager.median / lazy.median
-        print(f"\nSpeed-up of the default stack, eager / lazy medians: **{speedup:.1f}x** "
-              f"(target >= {TARGET_SPEEDUP:.0f}x: {'met' if speedup >= TARGET_SPEEDUP else 'NOT met'}); "
-              f"synthesized JSON byte-identical: {'yes' if identical else 'NO'}.")
+        print(
+            f"\nSpeed-up of the default stack, eager / lazy medians: **{speedup:.1f}x** "
+            f"(target >= {TARGET_SPEEDUP:.0f}x: {'met' if speedup >= TARGET_SPEEDUP else 'NOT met'}); "
+            f"synthesized JSON byte-identical: {'yes' if identical else 'NO'}."
+        )
         if scale:
             one, ten, fifty = scale
             growth = fifty.median / one.median
             per_stack = (fifty.median - one.median) / 49
-            print(f"Scale: 10 clusters {ten.median / one.median:.2f}x, 50 clusters **{growth:.2f}x** one cluster "
-                  f"(target <= {TARGET_SCALE_50:.0f}x: {'met' if growth <= TARGET_SCALE_50 else 'NOT met'}); "
-                  f"about {per_stack * 1000:.0f} ms per further stack.")
+            print(
+                f"Scale: 10 clusters {ten.median / one.median:.2f}x, 50 clusters **{growth:.2f}x** one cluster "
+                f"(target <= {TARGET_SCALE_50:.0f}x: {'met' if growth <= TARGET_SCALE_50 else 'NOT met'}); "
+                f"about {per_stack * 1000:.0f} ms per further stack."
+            )
         return 0 if identical else 1
 
 

@@ -19,7 +19,7 @@ INDEX_LINES = {
     "@cdktf/provider-fake": 'exports.{name} = require("./{path}");',
     "@cdktn/provider-fake": 'exports.{name} = __importStar(require("./{path}/index"));',
 }
-IMPORT_STAR = 'var __importStar = function (m) { return m; };\n'
+IMPORT_STAR = "var __importStar = function (m) { return m; };\n"
 
 PROBE = """
 const loaded = () => Object.keys(require.cache).filter(f => /sub-(one|two)/.test(f)).length;

@@ -37,7 +37,5 @@ def _policy_text(chart_version: str, partition: str) -> str:
     try:
         relative = release.policy_files[partition]
     except KeyError:
-        raise InvalidSetting(
-            "partition", partition, f"one of {', '.join(sorted(release.policy_files))}"
-        ) from None
+        raise InvalidSetting("partition", partition, f"one of {', '.join(sorted(release.policy_files))}") from None
     return resources.files("eks_lbc.policies").joinpath(relative).read_text("utf-8")
