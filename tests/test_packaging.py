@@ -61,7 +61,8 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = Path(subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], text=True).strip())
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.check_output([python, "-c", purelib], text=True).strip())
     # Dependencies (cdktf, providers: hundreds of MB) come from this environment; eks_lbc itself only from the wheel.
     (site / "_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     subprocess.run(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable, Mapping, Sequence
 
+from eks_lbc import validation
 from eks_lbc._cdk import Fn, Token
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.partitions import check_partition, supported_partition
 
 
 def is_token(value: object) -> bool:
@@ -27,3 +29,34 @@ def issuer_host(issuer_url: str) -> str:
     if not issuer_url.startswith("https://") or len(issuer_url) <= len("https://"):
         raise InvalidSetting("issuer_url", issuer_url, "an https:// URL, the cluster's OIDC issuer")
     return issuer_url.removeprefix("https://")
+
+
+def checked_items(check: Callable[[str, str], str], field: str, values: Sequence[str]) -> list[str]:
+    """Run ``check`` on each concrete item of ``values``; a token list (known at apply time) passes unchecked."""
+    items = list(values)  # jsii passes lists, not tuples
+    if Token.is_unresolved(items):
+        return items  # an encoded list token (one placeholder item): resolved at apply time
+    for index, value in enumerate(items):
+        checked(check, f"{field}[{index}]", value)
+    return items
+
+
+def checked_tags(field: str, tags: Mapping[str, str] | None) -> dict[str, str] | None:
+    """Tags for an AWS resource: keys and concrete values checked like the ``tags`` setting; None when empty."""
+    if not tags:
+        return None
+    if len(tags) > validation.TAGS_MAX:
+        raise InvalidSetting(field, dict(tags), f"at most {validation.TAGS_MAX} tags")
+    for key, value in tags.items():
+        checked(validation.tag_key, f"{field} key", key)
+        checked(validation.tag_value, f"{field}[{key!r}]", value)
+    return dict(tags)
+
+
+def known_partition(partition: str | None, region: str | None = None) -> str | None:
+    """The partition when it is known at synth time: given as a string, or derived from a concrete region."""
+    if partition is not None:
+        return None if is_token(partition) else check_partition("partition", partition)
+    if region is not None and not is_token(region):
+        return supported_partition("region", region)
+    return None

@@ -3,23 +3,34 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from eks_lbc import validation
-from eks_lbc._cdk import Construct, IamPolicy
-from eks_lbc.constructs._inputs import checked
+from eks_lbc._cdk import Construct, Fn, IamPolicy, TerraformLocal
+from eks_lbc.constructs._inputs import checked, checked_tags, is_token
+from eks_lbc.partitions import AWS, SUPPORTED_PARTITIONS, check_partition
 from eks_lbc.policies import policy_document
 from eks_lbc.versions import chart_release, default_chart_version
+
+
+def _compact(document: object) -> str:
+    return json.dumps(document, separators=(",", ":"))
 
 
 class ControllerPolicy(Construct):
     """``aws_iam_policy`` (id ``policy``) holding AWS's ``iam_policy.json`` for a controller release.
 
     The document is embedded in the synthesized JSON (no ``file()`` path), so the
-    stack folder is self-contained.
+    stack folder is self-contained. AWS publishes one variant per partition, whose ARNs
+    are of that partition (``arn:aws-cn:...``): ``partition`` selects it. When the partition
+    is a token (e.g. ``data.aws_partition``), all variants are embedded in a local (id
+    ``documents``) and Terraform picks the partition's at plan time.
 
     :param name: IAM policy name (at most 128 characters).
     :param chart_version: chart whose controller release the policy is for; default the newest supported.
-    :param partition: ``aws`` (default), ``aws-cn`` or ``aws-us-gov``; selects AWS's partition variant.
+    :param partition: ``aws`` (default), ``aws-cn`` or ``aws-us-gov``, or a token resolving to one.
+    :param path: IAM path of the policy; default ``/``.
+    :param tags: tags of the policy; default none.
     """
 
     def __init__(
@@ -29,19 +40,35 @@ class ControllerPolicy(Construct):
         *,
         name: str,
         chart_version: str | None = None,
-        partition: str = "aws",
+        partition: str = AWS,
+        path: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
+        if path is not None:
+            checked(validation.iam_path, "path", path)
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
-        self.document = policy_document(self.chart_version, partition)
+        if is_token(partition):
+            self.document = None
+            documents = TerraformLocal(
+                self,
+                "documents",
+                {p: _compact(policy_document(self.chart_version, p)) for p in SUPPORTED_PARTITIONS},
+            )
+            policy = Fn.lookup(documents.expression, partition)
+        else:
+            self.document = policy_document(self.chart_version, check_partition("partition", partition))
+            policy = _compact(self.document)
         self.policy = IamPolicy(
             self,
             "policy",
             name=name,
             description=f"AWS Load Balancer Controller {self.controller_version} (AWS published iam_policy.json)",
-            policy=json.dumps(self.document, separators=(",", ":")),
+            policy=policy,
+            path=path,
+            tags=checked_tags("tags", tags),
         )
 
     @property

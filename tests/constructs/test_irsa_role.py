@@ -41,7 +41,7 @@ def test_trust_policy_allows_only_the_service_account_through_the_provider():
 
 def test_no_hard_coded_partition():
     stack = new_stack()
-    make(stack, oidc_provider_arn="arn:aws-us-gov:iam::111122223333:oidc-provider/x")
+    make(stack, oidc_provider_arn=f"arn:aws-us-gov:iam::111122223333:oidc-provider/{HOST}")
     assert "arn:aws:" not in str(synth(stack))
 
 

@@ -11,7 +11,8 @@ from tests.support import only, synth
 def build(**settings):
     from eks_lbc._cdk import Testing
 
-    cluster = ClusterSettings(**{"cluster_name": "demo", "region": "ap-northeast-1", "chart_version": "3.5.0", **settings})
+    defaults = {"cluster_name": "demo", "region": "ap-northeast-1", "chart_version": "3.5.0"}
+    cluster = ClusterSettings(**{**defaults, **settings})
     return LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
 
 
