@@ -112,7 +112,9 @@ class LoadBalancerController(Construct):
         self.oidc_provider: OidcProviderRef | None = None
         sa_annotations: dict[str, str] = {}
         if identity == IDENTITY_IRSA:
-            self.oidc_provider = self._oidc_provider(issuer_url, oidc_provider, existing_oidc_provider, tags)
+            self.oidc_provider = self._oidc_provider(
+                issuer_url, oidc_provider, existing_oidc_provider, audience=sts_audience, tags=tags
+            )
             self.role: IrsaRole | PodIdentityRole = IrsaRole(
                 self,
                 "irsa-role",
@@ -195,6 +197,8 @@ class LoadBalancerController(Construct):
         issuer_url: str | None,
         given: OidcProviderRef | None,
         existing: bool,
+        *,
+        audience: str,
         tags: Mapping[str, str] | None,
     ) -> OidcProviderRef:
         if given is not None:
@@ -205,7 +209,7 @@ class LoadBalancerController(Construct):
             raise InvalidSetting("issuer_url", None, "the cluster's OIDC issuer URL (IRSA needs it)")
         if existing:
             return OidcProvider.from_issuer(self, "oidc-provider", issuer_url=issuer_url)
-        return OidcProvider(self, "oidc-provider", issuer_url=issuer_url, tags=tags)
+        return OidcProvider(self, "oidc-provider", issuer_url=issuer_url, audience=audience, tags=tags)
 
     @property
     def role_arn(self) -> str:
