@@ -54,9 +54,14 @@ def checked_tags(field: str, tags: Mapping[str, str] | None) -> dict[str, str] |
 
 
 def known_partition(partition: str | None, region: str | None = None) -> str | None:
-    """The partition when it is known at synth time: given as a string, or derived from a concrete region."""
-    if partition is not None:
-        return None if is_token(partition) else check_partition("partition", partition)
-    if region is not None and not is_token(region):
-        return supported_partition("region", region)
-    return None
+    """The partition when it is known at synth time: given as a string, or derived from a concrete region.
+
+    Both given and concrete: they must agree.
+    """
+    of_region = supported_partition("region", region) if region is not None and not is_token(region) else None
+    if partition is None or is_token(partition):
+        return of_region
+    check_partition("partition", partition)
+    if of_region is not None and partition != of_region:
+        raise InvalidSetting("partition", partition, f"the partition of region {region}: {of_region}")
+    return partition

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, DataAwsIamPolicyDocument, IamRole, IamRolePolicyAttachment
-from eks_lbc.constructs._inputs import checked, checked_tags
+from eks_lbc.constructs._inputs import checked, checked_tags, is_token
 
 IAM_ROLE_NAME_MAX = 64
 
@@ -38,7 +38,8 @@ class ServiceAccountRole(Construct):
         if path is not None:
             checked(validation.iam_path, "path", path)
         if permissions_boundary is not None:
-            checked(lambda f, v: validation.policy_arn(f, v, partition), "permissions_boundary", permissions_boundary)
+            known = None if partition is None or is_token(partition) else partition
+            checked(lambda f, v: validation.policy_arn(f, v, known), "permissions_boundary", permissions_boundary)
         self.trust_policy = trust_policy
         self.role = IamRole(
             self,

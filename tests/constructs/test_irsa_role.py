@@ -136,6 +136,10 @@ def test_permissions_boundary_checked_against_a_known_partition():
     with pytest.raises(InvalidSetting, match="arn:aws-cn:iam::"):
         make(new_stack(), permissions_boundary=boundary, partition="aws-cn")
     make(new_stack(), permissions_boundary=boundary, partition=None)  # unknown partition: form only
+    from eks_lbc._cdk import DataAwsPartition
+
+    stack = new_stack()
+    make(stack, permissions_boundary=boundary, partition=DataAwsPartition(stack, "p").partition)  # a token: form only
 
 
 @pytest.mark.parametrize(

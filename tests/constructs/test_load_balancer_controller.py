@@ -224,14 +224,19 @@ def test_partition_follows_a_concrete_region(region, partition):
     assert lbc.partition == partition
 
 
-def test_explicit_partition_wins_and_token_region_reads_the_partition_data_source():
+def test_explicit_partition_for_a_token_region_and_the_data_source_without_one():
     stack = new_stack()
-    build(stack, region="us-east-1", partition="aws-us-gov")
-    assert "arn:aws-us-gov:" in only(synth(stack), "resource", "aws_iam_policy")["policy"]
+    cluster = DataAwsEksCluster(stack, "cluster", name="demo")
+    build(stack, region=cluster.arn, partition="aws-us-gov")  # any token
+    out = synth(stack)
+    assert "arn:aws-us-gov:" in only(out, "resource", "aws_iam_policy")["policy"]
+    assert "aws_partition" not in out["data"]
+    with pytest.raises(InvalidSetting, match="the partition of region us-east-1: aws"):
+        build(new_stack(), region="us-east-1", partition="aws-us-gov")
 
     stack = new_stack()
     cluster = DataAwsEksCluster(stack, "cluster", name="demo")
-    build(stack, region=cluster.arn)  # any token
+    build(stack, region=cluster.arn)
     out = synth(stack)
     partition = address(out, "data", "aws_partition")
     assert only(out, "resource", "aws_iam_policy")["policy"].endswith(f"[{partition}.partition]}}")
