@@ -25,19 +25,34 @@ from eks_lbc.runtime import selected
 RUNTIME = selected()
 
 if RUNTIME == "cdktn":
-    from cdktn import App, Fn, LocalBackend, TerraformOutput, TerraformStack, Testing, Token
+    from cdktn import (
+        App,
+        Fn,
+        LocalBackend,
+        S3Backend,
+        TerraformIterator,
+        TerraformLocal,
+        TerraformOutput,
+        TerraformStack,
+        Testing,
+        Token,
+    )
     from cdktn_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
+    from cdktn_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktn_provider_aws.data_aws_iam_policy_document import (
         DataAwsIamPolicyDocument,
         DataAwsIamPolicyDocumentStatement,
         DataAwsIamPolicyDocumentStatementCondition,
         DataAwsIamPolicyDocumentStatementPrincipals,
     )
+    from cdktn_provider_aws.data_aws_partition import DataAwsPartition
+    from cdktn_provider_aws.ec2_tag import Ec2Tag
+    from cdktn_provider_aws.eks_pod_identity_association import EksPodIdentityAssociation
     from cdktn_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
     from cdktn_provider_aws.iam_policy import IamPolicy
     from cdktn_provider_aws.iam_role import IamRole
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktn_provider_aws.provider import AwsProvider
+    from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktn_provider_helm.release import Release, ReleaseSet
     from cdktn_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
@@ -45,19 +60,34 @@ if RUNTIME == "cdktn":
     from cdktn_provider_tls.data_tls_certificate import DataTlsCertificate
     from cdktn_provider_tls.provider import TlsProvider
 else:
-    from cdktf import App, Fn, LocalBackend, TerraformOutput, TerraformStack, Testing, Token
+    from cdktf import (
+        App,
+        Fn,
+        LocalBackend,
+        S3Backend,
+        TerraformIterator,
+        TerraformLocal,
+        TerraformOutput,
+        TerraformStack,
+        Testing,
+        Token,
+    )
     from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
+    from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
         DataAwsIamPolicyDocument,
         DataAwsIamPolicyDocumentStatement,
         DataAwsIamPolicyDocumentStatementCondition,
         DataAwsIamPolicyDocumentStatementPrincipals,
     )
+    from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
+    from cdktf_cdktf_provider_aws.ec2_tag import Ec2Tag
+    from cdktf_cdktf_provider_aws.eks_pod_identity_association import EksPodIdentityAssociation
     from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
     from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
     from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
@@ -88,13 +118,18 @@ __all__ = [
     "RUNTIME",
     "App",
     "AwsProvider",
+    "AwsProviderDefaultTags",
     "Construct",
     "DataAwsEksCluster",
+    "DataAwsIamOpenidConnectProvider",
     "DataAwsIamPolicyDocument",
     "DataAwsIamPolicyDocumentStatement",
     "DataAwsIamPolicyDocumentStatementCondition",
     "DataAwsIamPolicyDocumentStatementPrincipals",
+    "DataAwsPartition",
     "DataTlsCertificate",
+    "Ec2Tag",
+    "EksPodIdentityAssociation",
     "Fn",
     "HelmProvider",
     "HelmProviderKubernetes",
@@ -108,8 +143,11 @@ __all__ = [
     "LocalBackend",
     "Release",
     "ReleaseSet",
+    "S3Backend",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",
+    "TerraformIterator",
+    "TerraformLocal",
     "TerraformOutput",
     "TerraformStack",
     "Testing",

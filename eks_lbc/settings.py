@@ -25,12 +25,25 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from eks_lbc import _lazy_providers, runtime, validation
-from eks_lbc.defaults import DEFAULT_NAMESPACE, DEFAULT_SERVICE_ACCOUNT, default_iam_name
+from eks_lbc.defaults import (
+    DEFAULT_NAMESPACE,
+    DEFAULT_SERVICE_ACCOUNT,
+    DEFAULT_STATE_KEY_PREFIX,
+    IDENTITIES,
+    IDENTITY_IRSA,
+    IDENTITY_POD_IDENTITY,
+    OIDC_PROVIDER_CREATE,
+    OIDC_PROVIDER_MODES,
+    STS_AUDIENCE,
+    default_iam_name,
+)
 from eks_lbc.errors import InvalidSetting
-from eks_lbc.versions import chart_release, default_chart_version
+from eks_lbc.partitions import partition_of, supported_partition
+from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
 
 CONTEXT_KEY = "eks-lbc"
 CLUSTERS_KEY = "clusters"
@@ -48,11 +61,45 @@ class ClusterSettings:
     service_account_name: str = DEFAULT_SERVICE_ACCOUNT
     chart_version: str = field(default_factory=default_chart_version)
     vpc_id: str | None = None
+    # Credentials for the controller: "irsa" or "pod-identity".
+    identity: str = IDENTITY_IRSA
+    # IRSA: "create" the IAM OIDC provider, or use the "existing" one for the cluster's issuer.
+    oidc_provider: str = OIDC_PROVIDER_CREATE
+    sts_audience: str = STS_AUDIENCE
+    # Subnets to tag for the controller's subnet discovery.
+    public_subnet_ids: tuple[str, ...] = ()
+    private_subnet_ids: tuple[str, ...] = ()
+    # Organisation IAM rules.
+    iam_name_prefix: str = ""
+    iam_path: str | None = None
+    permissions_boundary: str | None = None
+    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # Remote state: an S3 backend when state_bucket is set, else local state.
+    state_bucket: str | None = None
+    state_key_prefix: str = DEFAULT_STATE_KEY_PREFIX
+    state_region: str | None = None
+    state_kms_key_id: str | None = None
+    state_lockfile: bool = True
 
     @property
     def stack_name(self) -> str:
         """Stack id and folder under ``cdktf.out/stacks/``: ``eks-lbc-<cluster>``."""
         return f"eks-lbc-{self.cluster_name}"
+
+    @property
+    def partition(self) -> str:
+        """The AWS partition of the cluster's region: ``aws``, ``aws-cn`` or ``aws-us-gov``."""
+        return partition_of(self.region)
+
+    @property
+    def iam_name(self) -> str:
+        """Name of the controller's IAM role and policy: ``<iam_name_prefix><cluster>-aws-lbc``."""
+        return self.iam_name_prefix + default_iam_name(self.cluster_name)
+
+    @property
+    def state_key(self) -> str:
+        """The stack's state object in the S3 bucket: ``<state_key_prefix>/<stack>.tfstate``."""
+        return f"{self.state_key_prefix}/{self.stack_name}.tfstate"
 
 
 @dataclass(frozen=True)
@@ -95,6 +142,49 @@ def integer(minimum: int, maximum: int) -> Parser:
     return parse
 
 
+def string_list(check: Callable[[str, str], str]) -> Parser:
+    """A list of strings, each checked by ``check``, without duplicates.
+
+    In ``cdktf.json`` a JSON array; in the environment comma-separated (``a,b``; spaces around
+    items are ignored) or a JSON array (``["a","b"]``).
+    """
+
+    def parse(source: str, raw: Any) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+            raise InvalidSetting(source, raw, "a list of strings")
+        seen: set[str] = set()
+        for index, item in enumerate(raw):
+            check(f"{source}[{index}]", item)
+            if item in seen:
+                raise InvalidSetting(f"{source}[{index}]", item, "no duplicates")
+            seen.add(item)
+        return tuple(raw)
+
+    def decode_env(raw: str) -> Any:
+        if raw.lstrip().startswith("["):
+            return _json_or_raw(raw)
+        return [item.strip() for item in raw.split(",")]
+
+    parse.decode_env = decode_env  # type: ignore[attr-defined]
+    return parse
+
+
+def string_map(check_key: Callable[[str, str], str], check_value: Callable[[str, str], str], limit: int) -> Parser:
+    """A JSON object of strings to strings (in the environment too), at most ``limit`` entries."""
+
+    def parse(source: str, raw: Any) -> Mapping[str, str]:
+        if not isinstance(raw, Mapping) or not all(isinstance(v, str) for v in raw.values()):
+            raise InvalidSetting(source, raw, "a JSON object of strings")
+        if len(raw) > limit:
+            raise InvalidSetting(source, raw, f"at most {limit} entries")
+        for key, value in raw.items():
+            check_key(f"{source} key", key)
+            check_value(f"{source}[{key!r}]", value)
+        return MappingProxyType(dict(raw))
+
+    return parse
+
+
 def _chart_version(source: str, raw: str) -> str:
     chart_release(raw, source)
     return raw
@@ -121,6 +211,20 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("service_account_name", "serviceAccountName", text(validation.service_account_name)),
     _Field("chart_version", "chartVersion", text(_chart_version)),
     _Field("vpc_id", "vpcId", text(validation.vpc_id)),
+    _Field("identity", "identity", text(validation.choice(IDENTITIES))),
+    _Field("oidc_provider", "oidcProvider", text(validation.choice(OIDC_PROVIDER_MODES))),
+    _Field("sts_audience", "stsAudience", text(validation.audience)),
+    _Field("public_subnet_ids", "publicSubnetIds", string_list(validation.subnet_id)),
+    _Field("private_subnet_ids", "privateSubnetIds", string_list(validation.subnet_id)),
+    _Field("iam_name_prefix", "iamNamePrefix", text(validation.iam_name_prefix)),
+    _Field("iam_path", "iamPath", text(validation.iam_path)),
+    _Field("permissions_boundary", "permissionsBoundary", text(validation.policy_arn)),
+    _Field("tags", "tags", string_map(validation.tag_key, validation.tag_value, validation.TAGS_MAX)),
+    _Field("state_bucket", "stateBucket", text(validation.s3_bucket)),
+    _Field("state_key_prefix", "stateKeyPrefix", text(validation.state_key_prefix)),
+    _Field("state_region", "stateRegion", text(validation.region)),
+    _Field("state_kms_key_id", "stateKmsKeyId", text(validation.kms_key)),
+    _Field("state_lockfile", "stateLockfile", boolean),
 )
 
 # Keep the table and the dataclasses in step.
@@ -132,8 +236,15 @@ def _decode_env(field: _Field, raw: str) -> Any:
     """Environment variables are text; non-text settings are written as JSON (``true``, ``3``, ``{...}``)."""
     if getattr(field.parse, "accepts_text", False):
         return raw
+    decode = getattr(field.parse, "decode_env", None)
+    if decode is not None:
+        return decode(raw)
     if field.parse is boolean and raw in ("1", "0"):
         return raw == "1"
+    return _json_or_raw(raw)
+
+
+def _json_or_raw(raw: str) -> Any:
     try:
         return json.loads(raw)
     except json.JSONDecodeError:
@@ -211,7 +322,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
             if found:
                 values[f.attribute] = value
                 sources[f.attribute] = source
-        _check_role_name_fits(values["cluster_name"], sources["cluster_name"])
+        _check_cluster(values, sources)
         clusters.append(ClusterSettings(**values))
 
     seen: dict[str, int] = {}
@@ -233,12 +344,56 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
     return Settings(clusters=tuple(clusters), **app_values)
 
 
-def _check_role_name_fits(cluster_name: str, source: str) -> None:
-    if len(default_iam_name(cluster_name)) > IAM_ROLE_NAME_MAX:
+def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+    """Checks that involve more than one setting of a cluster."""
+    partition = supported_partition(sources["region"], values["region"])
+    if values.get("identity") == IDENTITY_POD_IDENTITY:
+        chart = values.get("chart_version", default_chart_version())
+        check_pod_identity(chart, sources.get("chart_version", sources["identity"]))
+    prefix = values.get("iam_name_prefix", "")
+    name = prefix + default_iam_name(values["cluster_name"])
+    if len(name) > IAM_ROLE_NAME_MAX:
+        if prefix:
+            raise InvalidSetting(
+                sources["iam_name_prefix"],
+                prefix,
+                f"a prefix short enough that the IAM role name {name!r} ({len(name)} characters) "
+                f"fits IAM's {IAM_ROLE_NAME_MAX}",
+            )
         longest = IAM_ROLE_NAME_MAX - len(default_iam_name(""))
         raise InvalidSetting(
-            source,
-            cluster_name,
+            sources["cluster_name"],
+            values["cluster_name"],
             f"at most {longest} characters, so the IAM role name {default_iam_name('<cluster>')!r} "
             f"fits IAM's {IAM_ROLE_NAME_MAX}",
         )
+    if "permissions_boundary" in values:
+        validation.policy_arn(sources["permissions_boundary"], values["permissions_boundary"], partition)
+    public = set(values.get("public_subnet_ids", ()))
+    for index, subnet in enumerate(values.get("private_subnet_ids", ())):
+        if subnet in public:
+            raise InvalidSetting(
+                f"{sources['private_subnet_ids']}[{index}]", subnet, "a subnet that is not also listed as public"
+            )
+    if "state_bucket" in values:
+        if "state_region" not in values:
+            raise InvalidSetting(
+                _sibling(sources["state_bucket"], "stateRegion", "STATE_REGION"),
+                None,
+                "the S3 state bucket's region, set together with stateBucket",
+            )
+        if "state_kms_key_id" in values:
+            validation.kms_key(
+                sources["state_kms_key_id"], values["state_kms_key_id"], partition_of(values["state_region"])
+            )
+    else:
+        for attribute in ("state_region", "state_kms_key_id"):
+            if attribute in values:
+                raise InvalidSetting(sources[attribute], values[attribute], "unset unless stateBucket is set")
+
+
+def _sibling(source: str, key: str, env_suffix: str) -> str:
+    """Where to set a missing companion of the setting read from ``source`` (same place, other key)."""
+    if source.startswith(ENV_PREFIX):
+        return ENV_PREFIX + env_suffix
+    return source.rsplit(".", 1)[0] + "." + key

@@ -67,7 +67,146 @@ def vpc_id(field: str, value: str) -> str:
 
 def iam_name(field: str, value: str, max_length: int) -> str:
     if not (1 <= len(value) <= max_length) or not _IAM_NAME.fullmatch(value):
+        raise InvalidSetting(field, value, f"an IAM name: 1-{max_length} letters, digits or any of '+=,.@_-'")
+    return value
+
+
+_SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
+# IAM paths: "/" or "/segments/", characters U+0021-U+007E, at most 512 (IAM API, CreateRole Path).
+_IAM_PATH = re.compile(r"/|/[\x21-\x7e]+/")
+_IAM_NAME_PREFIX = re.compile(r"[\w+=,.@-]*")
+# arn:<partition>:iam::<account or "aws">:policy/<optional path/><name> (IAM managed policy ARNs).
+_POLICY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):iam::(?P<account>[0-9]{12}|aws):policy/(?P<rest>[\w+=,.@/-]+)")
+# S3 general purpose bucket names (S3 User Guide, "Bucket naming rules").
+_BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+# State key prefix: S3's "safe" key characters, "/"-separated, no empty, "." or ".." segment.
+_KEY_SEGMENT = re.compile(r"[A-Za-z0-9!_.*'()-]+")
+# KMS key references the S3 backend accepts as kms_key_id: key id, key ARN, alias name, alias ARN.
+_KMS_KEY = re.compile(
+    r"(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})"
+    r"|alias/[A-Za-z0-9/_-]{1,250}"
+    r"|arn:(?P<partition>aws[a-z-]*):kms:[a-z0-9-]+:[0-9]{12}:"
+    r"(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9/_-]{1,250})"
+)
+# An OIDC audience (client id): printable, no spaces; IAM allows 1-255 characters per client id.
+_AUDIENCE = re.compile(r"[\x21-\x7e]{1,255}")
+TAGS_MAX = 50
+
+
+def subnet_id(field: str, value: str) -> str:
+    if not _SUBNET_ID.fullmatch(value):
+        raise InvalidSetting(field, value, "a subnet id: 'subnet-' followed by 8 or 17 lowercase hex digits")
+    return value
+
+
+def iam_path(field: str, value: str) -> str:
+    if len(value) > 512 or not _IAM_PATH.fullmatch(value):
         raise InvalidSetting(
-            field, value, f"an IAM name: 1-{max_length} letters, digits or any of '+=,.@_-'"
+            field, value, "an IAM path: '/' or '/' + printable ASCII without spaces + '/', e.g. '/platform/eks/'"
         )
     return value
+
+
+def iam_name_prefix(field: str, value: str) -> str:
+    if len(value) > 32 or not _IAM_NAME_PREFIX.fullmatch(value):
+        raise InvalidSetting(field, value, "an IAM name prefix: at most 32 letters, digits or any of '+=,.@_-'")
+    return value
+
+
+def policy_arn(field: str, value: str, partition: str | None = None) -> str:
+    """An IAM managed policy ARN; of ``partition`` when given (a cluster's policies live in its partition)."""
+    match = _POLICY_ARN.fullmatch(value)
+    if not match or not 1 <= len(match["rest"].rsplit("/", 1)[-1]) <= 128:
+        raise InvalidSetting(
+            field, value, "an IAM policy ARN: arn:<partition>:iam::<12-digit account or 'aws'>:policy/[path/]<name>"
+        )
+    if partition is not None and match["partition"] != partition:
+        raise InvalidSetting(field, value, f"an ARN of the cluster's partition: arn:{partition}:iam::...")
+    return value
+
+
+def s3_bucket(field: str, value: str) -> str:
+    if (
+        not _BUCKET.fullmatch(value)
+        or ".." in value
+        or ".-" in value
+        or "-." in value
+        or _IPV4.fullmatch(value)
+        or value.startswith(_BUCKET_RESERVED_PREFIXES)
+        or value.endswith(_BUCKET_RESERVED_SUFFIXES)
+    ):
+        raise InvalidSetting(
+            field,
+            value,
+            "an S3 bucket name: 3-63 lowercase letters, digits, '.' or '-', starting and ending with a letter or "
+            "digit, not an IP address, no '..', no reserved prefix (xn--, sthree-, amzn-s3-demo-) or suffix "
+            "(-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)",
+        )
+    return value
+
+
+def state_key_prefix(field: str, value: str) -> str:
+    segments = value.split("/")
+    if len(value) > 512 or not all(_KEY_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments):
+        raise InvalidSetting(
+            field,
+            value,
+            "an S3 key prefix: '/'-separated segments of letters, digits or !_.*'()-, "
+            "no leading, trailing or doubled '/', at most 512 characters",
+        )
+    return value
+
+
+def kms_key(field: str, value: str, partition: str | None = None) -> str:
+    """A KMS key id, key ARN, ``alias/<name>`` or alias ARN; ARNs of ``partition`` when given."""
+    match = _KMS_KEY.fullmatch(value)
+    if not match:
+        raise InvalidSetting(
+            field,
+            value,
+            "a KMS key: a key id (uuid or mrk-...), a key ARN, 'alias/<name>' or an alias ARN",
+        )
+    if partition is not None and match["partition"] and match["partition"] != partition:
+        raise InvalidSetting(field, value, f"an ARN of the partition of the state's region: arn:{partition}:kms:...")
+    return value
+
+
+def audience(field: str, value: str) -> str:
+    if not _AUDIENCE.fullmatch(value):
+        raise InvalidSetting(field, value, "an OIDC audience: 1-255 printable characters without spaces")
+    return value
+
+
+def _tag_text(text: str) -> bool:
+    # IAM and EC2 tag character set: Unicode letters, digits, white space, and _ . : / = + - @
+    return all(c.isalnum() or c.isspace() or c in "_.:/=+-@" for c in text)
+
+
+def tag_key(field: str, value: str) -> str:
+    if not 1 <= len(value) <= 128 or not _tag_text(value) or value.lower().startswith("aws:"):
+        raise InvalidSetting(
+            field,
+            value,
+            "a tag key: 1-128 letters, digits, spaces or any of '_.:/=+-@', not starting with 'aws:' (reserved)",
+        )
+    return value
+
+
+def tag_value(field: str, value: str) -> str:
+    if len(value) > 256 or not _tag_text(value):
+        raise InvalidSetting(field, value, "a tag value: at most 256 letters, digits, spaces or any of '_.:/=+-@'")
+    return value
+
+
+def choice(options: tuple[str, ...]):
+    """A check accepting exactly one of ``options``."""
+
+    def check(field: str, value: str) -> str:
+        if value not in options:
+            raise InvalidSetting(field, value, f"one of {', '.join(repr(o) for o in options)}")
+        return value
+
+    return check

@@ -64,3 +64,28 @@ def chart_release(chart_version: str, field: str = "chart_version") -> ChartRele
             return release
     listed = ", ".join(f"{r.chart} (controller {r.controller})" for r in supported_charts())
     raise InvalidSetting(field, chart_version, f"a supported chart version: one of {listed}")
+
+
+# EKS Pod Identity needs an AWS SDK that knows its credential provider (aws-sdk-go >= 1.47.11);
+# the controller ships one from v2.7.0 (kubernetes-sigs/aws-load-balancer-controller#3503).
+POD_IDENTITY_MIN_CONTROLLER = (2, 7, 0)
+
+
+def supports_pod_identity(release: ChartRelease) -> bool:
+    """True when the chart's controller can take its credentials from EKS Pod Identity."""
+    parts = tuple(int(p) for p in release.controller.removeprefix("v").split("."))
+    return parts >= POD_IDENTITY_MIN_CONTROLLER
+
+
+def check_pod_identity(chart_version: str, field: str) -> None:
+    """Refuse EKS Pod Identity with a chart whose controller cannot use it."""
+    release = chart_release(chart_version, field)
+    if not supports_pod_identity(release):
+        minimum = "v" + ".".join(map(str, POD_IDENTITY_MIN_CONTROLLER))
+        usable = ", ".join(r.chart for r in supported_charts() if supports_pod_identity(r))
+        raise InvalidSetting(
+            field,
+            chart_version,
+            f"a chart whose controller supports EKS Pod Identity ({minimum} or later): one of {usable}; "
+            f"chart {chart_version} ships {release.controller}, use identity 'irsa' with it",
+        )

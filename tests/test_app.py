@@ -42,6 +42,9 @@ def run(folder: Path, **env: str) -> subprocess.CompletedProcess:
         ("EKS_LBC_VPC_ID", "vpc-xyz"),
         ("EKS_LBC_LAZY_PROVIDERS", "maybe"),
         ("EKS_LBC_RUNTIME", "pulumi"),
+        ("EKS_LBC_IDENTITY", "kiam"),
+        ("EKS_LBC_STATE_BUCKET", "Terraform_State"),
+        ("EKS_LBC_PERMISSIONS_BOUNDARY", "arn:aws:iam::111122223333:role/boundary"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_clear_line_and_writes_nothing(tmp_path, variable, value):

@@ -203,3 +203,262 @@ def test_unknown_key_in_a_cluster_entry(tmp_path):
     with pytest.raises(InvalidSetting) as caught:
         load_settings(write_cdktf_json(tmp_path, context), environ={})
     assert caught.value.field == "cdktf.json context.eks-lbc.clusters[0].clusters"
+
+
+# --- production features (issue 5): identity, OIDC provider, partitions, subnet tags, org IAM rules, remote state
+
+
+def load_one(tmp_path, context=None, **environ):
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, {**BASE, **(context or {})}), environ=environ).clusters
+    return cluster
+
+
+def test_production_feature_defaults_change_nothing(tmp_path):
+    cluster = load_one(tmp_path)
+    assert (cluster.identity, cluster.oidc_provider, cluster.sts_audience) == ("irsa", "create", "sts.amazonaws.com")
+    assert cluster.public_subnet_ids == () and cluster.private_subnet_ids == ()
+    assert (cluster.iam_name_prefix, cluster.iam_path, cluster.permissions_boundary) == ("", None, None)
+    assert dict(cluster.tags) == {}
+    assert cluster.state_bucket is None and cluster.state_lockfile is True
+    assert cluster.iam_name == "demo-aws-lbc"
+    assert cluster.partition == "aws"
+
+
+def test_every_new_setting_from_cdktf_json(tmp_path):
+    context = {
+        "region": "us-gov-west-1",
+        "identity": "irsa",
+        "oidcProvider": "existing",
+        "stsAudience": "sts.amazonaws.com",
+        "publicSubnetIds": ["subnet-0123456789abcdef0", "subnet-01234567"],
+        "privateSubnetIds": ["subnet-0123456789abcdef1"],
+        "iamNamePrefix": "acme-",
+        "iamPath": "/platform/eks/",
+        "permissionsBoundary": "arn:aws-us-gov:iam::111122223333:policy/org/boundary",
+        "tags": {"team": "platform", "cost-center": "1234"},
+        "stateBucket": "acme-terraform-state",
+        "stateKeyPrefix": "eks/lbc",
+        "stateRegion": "us-gov-west-1",
+        "stateKmsKeyId": "arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9",
+        "stateLockfile": False,
+    }
+    cluster = load_one(tmp_path, context)
+    assert cluster.partition == "aws-us-gov"
+    assert cluster.oidc_provider == "existing"
+    assert cluster.public_subnet_ids == ("subnet-0123456789abcdef0", "subnet-01234567")
+    assert cluster.private_subnet_ids == ("subnet-0123456789abcdef1",)
+    assert cluster.iam_name == "acme-demo-aws-lbc"
+    assert cluster.iam_path == "/platform/eks/"
+    assert dict(cluster.tags) == {"team": "platform", "cost-center": "1234"}
+    assert cluster.state_key == "eks/lbc/eks-lbc-demo.tfstate"
+    assert cluster.state_lockfile is False
+    with pytest.raises(TypeError):
+        cluster.tags["team"] = "other"  # type: ignore[index]  # frozen like the rest
+
+
+def test_every_new_setting_from_the_environment(tmp_path):
+    cluster = load_one(
+        tmp_path,
+        EKS_LBC_IDENTITY="pod-identity",
+        EKS_LBC_PUBLIC_SUBNET_IDS="subnet-0123456789abcdef0, subnet-01234567",
+        EKS_LBC_PRIVATE_SUBNET_IDS='["subnet-0123456789abcdef1"]',
+        EKS_LBC_IAM_NAME_PREFIX="acme-",
+        EKS_LBC_IAM_PATH="/eks/",
+        EKS_LBC_PERMISSIONS_BOUNDARY="arn:aws:iam::111122223333:policy/boundary",
+        EKS_LBC_TAGS='{"team": "platform"}',
+        EKS_LBC_STATE_BUCKET="acme-state",
+        EKS_LBC_STATE_REGION="eu-west-1",
+        EKS_LBC_STATE_KEY_PREFIX="clusters",
+        EKS_LBC_STATE_KMS_KEY_ID="alias/terraform-state",
+        EKS_LBC_STATE_LOCKFILE="0",
+        EKS_LBC_STS_AUDIENCE="sts.amazonaws.com.cn",
+        EKS_LBC_OIDC_PROVIDER="existing",
+    )
+    assert cluster.identity == "pod-identity"
+    assert cluster.public_subnet_ids == ("subnet-0123456789abcdef0", "subnet-01234567")
+    assert cluster.private_subnet_ids == ("subnet-0123456789abcdef1",)
+    assert (cluster.iam_name, cluster.iam_path) == ("acme-demo-aws-lbc", "/eks/")
+    assert dict(cluster.tags) == {"team": "platform"}
+    assert (cluster.state_bucket, cluster.state_region, cluster.state_key) == (
+        "acme-state",
+        "eu-west-1",
+        "clusters/eks-lbc-demo.tfstate",
+    )
+    assert cluster.state_kms_key_id == "alias/terraform-state" and cluster.state_lockfile is False
+    assert (cluster.sts_audience, cluster.oidc_provider) == ("sts.amazonaws.com.cn", "existing")
+
+
+def test_environment_list_may_override_with_an_empty_json_list(tmp_path):
+    context = {"publicSubnetIds": ["subnet-0123456789abcdef0"]}
+    assert load_one(tmp_path, context, EKS_LBC_PUBLIC_SUBNET_IDS="[]").public_subnet_ids == ()
+
+
+def test_top_level_settings_are_shared_and_a_cluster_entry_replaces_them(tmp_path):
+    context = {
+        "tags": {"team": "platform"},
+        "stateBucket": "acme-state",
+        "stateRegion": "eu-west-1",
+        "clusters": [
+            {"clusterName": "a", "region": "eu-west-1"},
+            {
+                "clusterName": "b",
+                "region": "cn-north-1",
+                "tags": {"team": "china"},
+                "stateBucket": "acme-cn-state",
+                "stateRegion": "cn-north-1",
+            },
+        ],
+    }
+    a, b = load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters
+    assert (dict(a.tags), a.state_bucket) == ({"team": "platform"}, "acme-state")
+    assert a.state_key == "eks-lbc/eks-lbc-a.tfstate"
+    assert (dict(b.tags), b.state_bucket, b.partition) == ({"team": "china"}, "acme-cn-state", "aws-cn")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("EKS_LBC_IDENTITY", "IRSA", "'irsa', 'pod-identity'"),
+        ("EKS_LBC_OIDC_PROVIDER", "lookup", "'create', 'existing'"),
+        ("EKS_LBC_STS_AUDIENCE", "sts amazonaws", "OIDC audience"),
+        ("EKS_LBC_PUBLIC_SUBNET_IDS", "subnet-123", "subnet id"),
+        ("EKS_LBC_PUBLIC_SUBNET_IDS", "subnet-0123456789abcdef0,", "subnet id"),
+        ("EKS_LBC_PRIVATE_SUBNET_IDS", "vpc-0123456789abcdef0", "subnet id"),
+        ("EKS_LBC_PRIVATE_SUBNET_IDS", "subnet-01234567,subnet-01234567", "no duplicates"),
+        ("EKS_LBC_PRIVATE_SUBNET_IDS", '["subnet-01234567", 3]', "a list of strings"),
+        ("EKS_LBC_IAM_NAME_PREFIX", "acme/", "IAM name prefix"),
+        ("EKS_LBC_IAM_PATH", "eks", "IAM path"),
+        ("EKS_LBC_IAM_PATH", "/eks", "IAM path"),
+        ("EKS_LBC_IAM_PATH", "/with space/", "IAM path"),
+        ("EKS_LBC_PERMISSIONS_BOUNDARY", "boundary", "IAM policy ARN"),
+        ("EKS_LBC_PERMISSIONS_BOUNDARY", "arn:aws:iam::111122223333:role/boundary", "IAM policy ARN"),
+        ("EKS_LBC_TAGS", "team=platform", "JSON object of strings"),
+        ("EKS_LBC_TAGS", '{"team": 1}', "JSON object of strings"),
+        ("EKS_LBC_STATE_BUCKET", "Acme_State", "S3 bucket name"),
+        ("EKS_LBC_STATE_BUCKET", "ab", "S3 bucket name"),
+        ("EKS_LBC_STATE_BUCKET", "192.168.0.1", "S3 bucket name"),
+        ("EKS_LBC_STATE_BUCKET", "acme..state", "S3 bucket name"),
+        ("EKS_LBC_STATE_BUCKET", "xn--acme", "S3 bucket name"),
+        ("EKS_LBC_STATE_BUCKET", "acme-s3alias", "S3 bucket name"),
+        ("EKS_LBC_STATE_KEY_PREFIX", "/eks", "S3 key prefix"),
+        ("EKS_LBC_STATE_KEY_PREFIX", "eks//lbc", "S3 key prefix"),
+        ("EKS_LBC_STATE_KEY_PREFIX", "eks/../lbc", "S3 key prefix"),
+        ("EKS_LBC_STATE_REGION", "europe", "AWS region code"),
+        ("EKS_LBC_STATE_LOCKFILE", "yes", "true or false"),
+    ],
+)
+def test_bad_new_setting_names_field_value_and_form(tmp_path, variable, value, expected):
+    environ = {variable: value}
+    if variable.startswith("EKS_LBC_STATE_") and variable != "EKS_LBC_STATE_BUCKET":
+        environ = {"EKS_LBC_STATE_BUCKET": "acme-state", "EKS_LBC_STATE_REGION": "eu-west-1", variable: value}
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ=environ)
+    assert caught.value.field.startswith(variable)
+    assert expected in caught.value.expected
+
+
+@pytest.mark.parametrize(
+    ("tags", "field", "expected"),
+    [
+        ({"aws:team": "x"}, "key", "reserved"),
+        ({"": "x"}, "key", "tag key"),
+        ({"k" * 129: "x"}, "key", "tag key"),
+        ({"team": "v" * 257}, "['team']", "tag value"),
+        ({"team": "a;b"}, "['team']", "tag value"),
+        ({f"t{i}": "x" for i in range(51)}, "tags", "at most 50"),
+    ],
+)
+def test_bad_tags(tmp_path, tags, field, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, {"tags": tags})
+    assert caught.value.field.startswith("cdktf.json context.eks-lbc.tags")
+    assert caught.value.field.endswith(field)
+    assert expected in caught.value.expected
+
+
+def test_unicode_tags_are_allowed(tmp_path):
+    assert dict(load_one(tmp_path, {"tags": {"Équipe": "plateforme 東京"}}).tags) == {"Équipe": "plateforme 東京"}
+
+
+def test_region_outside_a_supported_partition(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_REGION="us-iso-east-1")
+    assert caught.value.field == "EKS_LBC_REGION"
+    assert "aws-iso" in caught.value.expected and "aws-cn" in caught.value.expected
+
+
+@pytest.mark.parametrize(("region", "partition"), [("cn-northwest-1", "aws-cn"), ("us-gov-east-1", "aws-us-gov")])
+def test_partition_follows_the_region(tmp_path, region, partition):
+    assert load_one(tmp_path, EKS_LBC_REGION=region).partition == partition
+
+
+def test_permissions_boundary_must_be_of_the_clusters_partition(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(
+            tmp_path,
+            EKS_LBC_REGION="cn-north-1",
+            EKS_LBC_PERMISSIONS_BOUNDARY="arn:aws:iam::111122223333:policy/boundary",
+        )
+    assert caught.value.field == "EKS_LBC_PERMISSIONS_BOUNDARY"
+    assert "arn:aws-cn:iam::" in caught.value.expected
+    boundary = "arn:aws-cn:iam::111122223333:policy/boundary"
+    cluster = load_one(tmp_path, EKS_LBC_REGION="cn-north-1", EKS_LBC_PERMISSIONS_BOUNDARY=boundary)
+    assert cluster.permissions_boundary == boundary
+
+
+def test_aws_managed_policy_is_a_valid_boundary(tmp_path):
+    boundary = "arn:aws:iam::aws:policy/PowerUserAccess"
+    assert load_one(tmp_path, EKS_LBC_PERMISSIONS_BOUNDARY=boundary).permissions_boundary == boundary
+
+
+def test_name_prefix_must_leave_room_for_the_role_name(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_CLUSTER_NAME="c" * 50, EKS_LBC_IAM_NAME_PREFIX="p" * 7)
+    assert caught.value.field == "EKS_LBC_IAM_NAME_PREFIX"
+    assert "fits IAM's 64" in caught.value.expected
+    assert load_one(tmp_path, EKS_LBC_CLUSTER_NAME="c" * 50, EKS_LBC_IAM_NAME_PREFIX="p" * 6).iam_name == (
+        "p" * 6 + "c" * 50 + "-aws-lbc"
+    )
+
+
+def test_a_subnet_cannot_be_public_and_private(tmp_path):
+    subnet = "subnet-0123456789abcdef0"
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, {"publicSubnetIds": [subnet], "privateSubnetIds": ["subnet-01234567", subnet]})
+    assert caught.value.field == "cdktf.json context.eks-lbc.privateSubnetIds[1]"
+
+
+def test_pod_identity_needs_a_controller_that_supports_it(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_IDENTITY="pod-identity", EKS_LBC_CHART_VERSION="1.5.3")
+    assert caught.value.field == "EKS_LBC_CHART_VERSION"
+    assert "v2.7.0 or later" in caught.value.expected and "3.5.0" in caught.value.expected
+    assert load_one(tmp_path, EKS_LBC_IDENTITY="pod-identity", EKS_LBC_CHART_VERSION="1.17.1").identity == (
+        "pod-identity"
+    )
+
+
+def test_state_bucket_needs_its_region(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, {"stateBucket": "acme-state"})
+    assert caught.value.field == "cdktf.json context.eks-lbc.stateRegion"
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_STATE_BUCKET="acme-state")
+    assert caught.value.field == "EKS_LBC_STATE_REGION"
+
+
+@pytest.mark.parametrize("setting", ["stateRegion", "stateKmsKeyId"])
+def test_state_details_without_a_bucket_are_a_mistake(tmp_path, setting):
+    value = {"stateRegion": "eu-west-1", "stateKmsKeyId": "alias/state"}[setting]
+    with pytest.raises(InvalidSetting, match="unless stateBucket is set"):
+        load_one(tmp_path, {setting: value})
+
+
+def test_state_kms_key_arn_must_be_of_the_state_regions_partition(tmp_path):
+    key = "arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-4e5f-6071-8293-a4b5c6d7e8f9"
+    state = {"stateBucket": "acme-state", "stateKmsKeyId": key}
+    assert load_one(tmp_path, {**state, "stateRegion": "eu-west-1"}).state_kms_key_id == key
+    with pytest.raises(InvalidSetting, match="arn:aws-cn:kms"):
+        load_one(tmp_path, {**state, "stateRegion": "cn-north-1"})
+    with pytest.raises(InvalidSetting, match="KMS key"):
+        load_one(tmp_path, {**state, "stateRegion": "eu-west-1", "stateKmsKeyId": "key/123"})

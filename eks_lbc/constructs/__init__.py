@@ -4,14 +4,21 @@ from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
-from eks_lbc.constructs.oidc_provider import OidcProvider
+from eks_lbc.constructs.oidc_provider import ExistingOidcProvider, ImportedOidcProvider, OidcProvider, OidcProviderRef
+from eks_lbc.constructs.pod_identity_role import PodIdentityRole
 from eks_lbc.constructs.service_account import ServiceAccount
+from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
 
 __all__ = [
     "ControllerPolicy",
     "ControllerRelease",
+    "ExistingOidcProvider",
+    "ImportedOidcProvider",
     "IrsaRole",
     "LoadBalancerController",
     "OidcProvider",
+    "OidcProviderRef",
+    "PodIdentityRole",
     "ServiceAccount",
+    "SubnetDiscoveryTags",
 ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
+from eks_lbc import validation
 from eks_lbc._cdk import Fn, Token
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.partitions import check_partition, supported_partition
 
 
 def is_token(value: object) -> bool:
@@ -46,3 +48,39 @@ def issuer_host(issuer_url: str) -> str:
 def _token_issuer_host(issuer_url: str) -> str:
     # One Terraform replace() expression per issuer token, shared by the constructs that need it.
     return Fn.replace(issuer_url, "https://", "")
+
+
+def checked_items(check: Callable[[str, str], str], field: str, values: Sequence[str]) -> list[str]:
+    """Run ``check`` on each concrete item of ``values``; a token list (known at apply time) passes unchecked."""
+    items = list(values)  # jsii passes lists, not tuples
+    if Token.is_unresolved(items):
+        return items  # an encoded list token (one placeholder item): resolved at apply time
+    for index, value in enumerate(items):
+        checked(check, f"{field}[{index}]", value)
+    return items
+
+
+def checked_tags(field: str, tags: Mapping[str, str] | None) -> dict[str, str] | None:
+    """Tags for an AWS resource: keys and concrete values checked like the ``tags`` setting; None when empty."""
+    if not tags:
+        return None
+    if len(tags) > validation.TAGS_MAX:
+        raise InvalidSetting(field, dict(tags), f"at most {validation.TAGS_MAX} tags")
+    for key, value in tags.items():
+        checked(validation.tag_key, f"{field} key", key)
+        checked(validation.tag_value, f"{field}[{key!r}]", value)
+    return dict(tags)
+
+
+def known_partition(partition: str | None, region: str | None = None) -> str | None:
+    """The partition when it is known at synth time: given as a string, or derived from a concrete region.
+
+    Both given and concrete: they must agree.
+    """
+    of_region = supported_partition("region", region) if region is not None and not is_token(region) else None
+    if partition is None or is_token(partition):
+        return of_region
+    check_partition("partition", partition)
+    if of_region is not None and partition != of_region:
+        raise InvalidSetting("partition", partition, f"the partition of region {region}: {of_region}")
+    return partition

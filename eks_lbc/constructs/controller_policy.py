@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
 from eks_lbc import validation
-from eks_lbc._cdk import Construct, IamPolicy
-from eks_lbc.constructs._inputs import checked
+from eks_lbc._cdk import Construct, Fn, IamPolicy, TerraformLocal
+from eks_lbc.constructs._inputs import checked, checked_tags, is_token
+from eks_lbc.partitions import AWS, SUPPORTED_PARTITIONS, check_partition
 from eks_lbc.policies import policy_document, policy_json
 from eks_lbc.versions import chart_release, default_chart_version
 
@@ -16,11 +18,16 @@ class ControllerPolicy(Construct):
     """``aws_iam_policy`` (id ``policy``) holding AWS's ``iam_policy.json`` for a controller release.
 
     The document is embedded in the synthesized JSON (no ``file()`` path), so the
-    stack folder is self-contained.
+    stack folder is self-contained. AWS publishes one variant per partition, whose ARNs
+    are of that partition (``arn:aws-cn:...``): ``partition`` selects it. When the partition
+    is a token (e.g. ``data.aws_partition``), all variants are embedded in a local (id
+    ``documents``) and Terraform picks the partition's at plan time.
 
     :param name: IAM policy name (at most 128 characters).
     :param chart_version: chart whose controller release the policy is for; default the newest supported.
-    :param partition: ``aws`` (default), ``aws-cn`` or ``aws-us-gov``; selects AWS's partition variant.
+    :param partition: ``aws`` (default), ``aws-cn`` or ``aws-us-gov``, or a token resolving to one.
+    :param path: IAM path of the policy; default ``/``.
+    :param tags: tags of the policy; default none.
     """
 
     def __init__(
@@ -30,24 +37,44 @@ class ControllerPolicy(Construct):
         *,
         name: str,
         chart_version: str | None = None,
-        partition: str = "aws",
+        partition: str = AWS,
+        path: str | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
+        if path is not None:
+            checked(validation.iam_path, "path", path)
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
         self.partition = partition
+        if is_token(partition):
+            documents = TerraformLocal(
+                self,
+                "documents",
+                {p: policy_json(self.chart_version, p) for p in SUPPORTED_PARTITIONS},
+            )
+            policy = Fn.lookup(documents.expression, partition)
+        else:
+            policy = policy_json(self.chart_version, check_partition("partition", partition))
         self.policy = IamPolicy(
             self,
             "policy",
             name=name,
             description=f"AWS Load Balancer Controller {self.controller_version} (AWS published iam_policy.json)",
-            policy=policy_json(self.chart_version, partition),
+            policy=policy,
+            path=path,
+            tags=checked_tags("tags", tags),
         )
 
     @property
-    def document(self) -> dict[str, Any]:
-        """The policy document (a fresh dict: changing it changes nothing in the stack)."""
+    def document(self) -> dict[str, Any] | None:
+        """The policy document (a fresh dict: changing it changes nothing in the stack).
+
+        None when the partition is a token: the document is chosen at plan time.
+        """
+        if is_token(self.partition):
+            return None
         return policy_document(self.chart_version, self.partition)
 
     @cached_property

@@ -2,37 +2,75 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from eks_lbc._cdk import Construct
+from eks_lbc import validation
+from eks_lbc._cdk import Construct, DataAwsPartition
+from eks_lbc.constructs._inputs import checked, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
 from eks_lbc.constructs.irsa_role import IrsaRole
-from eks_lbc.constructs.oidc_provider import OidcProvider
-from eks_lbc.constructs.service_account import ServiceAccount
-from eks_lbc.defaults import DEFAULT_NAMESPACE, DEFAULT_SERVICE_ACCOUNT, default_iam_name
+from eks_lbc.constructs.oidc_provider import OidcProvider, OidcProviderRef
+from eks_lbc.constructs.pod_identity_role import PodIdentityRole
+from eks_lbc.constructs.service_account import AUDIENCE_ANNOTATION, ServiceAccount
+from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
+from eks_lbc.defaults import (
+    DEFAULT_NAMESPACE,
+    DEFAULT_SERVICE_ACCOUNT,
+    IDENTITIES,
+    IDENTITY_IRSA,
+    STS_AUDIENCE,
+    default_iam_name,
+)
+from eks_lbc.errors import InvalidSetting
+from eks_lbc.versions import check_pod_identity, default_chart_version
 
 
 class LoadBalancerController(Construct):
     """Everything the AWS Load Balancer Controller needs on one EKS cluster.
 
     Composes, with these construct ids (they become Terraform addresses; keep them stable):
-    ``oidc-provider`` (:class:`OidcProvider`), ``iam-policy`` (:class:`ControllerPolicy`),
-    ``irsa-role`` (:class:`IrsaRole`, with the policy attached as ``controller-policy``),
-    ``service-account`` (:class:`ServiceAccount`) and ``helm-release``
-    (:class:`ControllerRelease`, ordered after the service account and the attachment).
 
-    The scope must provide aws, tls, kubernetes and helm providers. Every string may be a token.
+    - with ``identity="irsa"`` (default): ``oidc-provider`` (:class:`OidcProvider`, created; or
+      :class:`ExistingOidcProvider`, looked up, with ``existing_oidc_provider=True``; nothing when
+      ``oidc_provider`` is given) and ``irsa-role`` (:class:`IrsaRole`);
+    - with ``identity="pod-identity"``: ``pod-identity-role`` (:class:`PodIdentityRole`, with its
+      association); no OIDC provider, and no role annotation on the service account;
+    - ``iam-policy`` (:class:`ControllerPolicy`), attached to the role as ``controller-policy``;
+    - ``service-account`` (:class:`ServiceAccount`) and ``helm-release`` (:class:`ControllerRelease`,
+      ordered after the service account, the attachment and the Pod Identity association);
+    - ``subnet-tags`` (:class:`SubnetDiscoveryTags`) when subnets are given;
+    - ``partition`` (``data.aws_partition``) only when the partition can be known neither from
+      ``partition`` nor from a concrete ``region``.
+
+    The scope must provide the aws provider, and tls (IRSA with a created OIDC provider),
+    kubernetes and helm providers. Every string may be a token.
 
     :param cluster_name: EKS cluster name.
-    :param issuer_url: the cluster's OIDC issuer URL.
     :param region: the cluster's region.
     :param vpc_id: the cluster's VPC id.
+    :param issuer_url: the cluster's OIDC issuer URL; required for IRSA unless ``oidc_provider`` is given.
     :param chart_version: chart version; default the newest supported (see ``eks_lbc.versions``).
     :param namespace: namespace of the service account and release; default ``kube-system``.
     :param service_account_name: default ``aws-load-balancer-controller``.
     :param iam_name: name of the IAM role and policy; default ``<cluster_name>-aws-lbc``.
+    :param iam_name_prefix: prepended to the role and policy name (organisation naming rules); default none.
+    :param iam_path: IAM path of the role and policy; default ``/``.
+    :param permissions_boundary: ARN of the managed policy that bounds the role; default none.
+    :param tags: tags of every taggable AWS resource created here; default none. (The app uses the
+        aws provider's ``default_tags`` instead, which also reach resources created elsewhere.)
+    :param identity: ``irsa`` (default) or ``pod-identity``.
+    :param existing_oidc_provider: IRSA: look the cluster's IAM OIDC provider up by issuer URL
+        instead of creating it (an account holds one per issuer); default False.
+    :param oidc_provider: IRSA: the cluster's OIDC provider, from elsewhere (anything with ``arn``
+        and ``issuer_host``, e.g. :meth:`OidcProvider.from_arn`); default none: created or looked up here.
+    :param sts_audience: IRSA: the token audience; default ``sts.amazonaws.com`` (every partition).
+        Another value also annotates the service account with ``eks.amazonaws.com/audience``.
+    :param partition: ``aws``, ``aws-cn`` or ``aws-us-gov`` (selects AWS's policy variant); default
+        derived from a concrete ``region``, else read from ``data.aws_partition`` at plan time.
+    :param public_subnet_ids: subnets to tag ``kubernetes.io/role/elb=1``; default none.
+    :param private_subnet_ids: subnets to tag ``kubernetes.io/role/internal-elb=1``; default none.
     :param helm_values: extra chart values, deep-merged over the construct's own.
     """
 
@@ -42,27 +80,76 @@ class LoadBalancerController(Construct):
         id: str,
         *,
         cluster_name: str,
-        issuer_url: str,
         region: str,
         vpc_id: str,
+        issuer_url: str | None = None,
         chart_version: str | None = None,
         namespace: str = DEFAULT_NAMESPACE,
         service_account_name: str = DEFAULT_SERVICE_ACCOUNT,
         iam_name: str | None = None,
+        iam_name_prefix: str = "",
+        iam_path: str | None = None,
+        permissions_boundary: str | None = None,
+        tags: Mapping[str, str] | None = None,
+        identity: str = IDENTITY_IRSA,
+        existing_oidc_provider: bool = False,
+        oidc_provider: OidcProviderRef | None = None,
+        sts_audience: str = STS_AUDIENCE,
+        partition: str | None = None,
+        public_subnet_ids: Sequence[str] = (),
+        private_subnet_ids: Sequence[str] = (),
         helm_values: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        name = iam_name or default_iam_name(cluster_name)
-        self.oidc_provider = OidcProvider(self, "oidc-provider", issuer_url=issuer_url)
-        self.policy = ControllerPolicy(self, "iam-policy", name=name, chart_version=chart_version)
-        self.role = IrsaRole(
+        checked(validation.choice(IDENTITIES), "identity", identity)
+        checked(validation.iam_name_prefix, "iam_name_prefix", iam_name_prefix)
+        name = iam_name_prefix + (iam_name or default_iam_name(cluster_name))
+        self.identity = identity
+        self.partition = self._partition(partition, region)
+        known = known_partition(partition, region)
+        iam = dict(path=iam_path, permissions_boundary=permissions_boundary, tags=tags)
+
+        self.oidc_provider: OidcProviderRef | None = None
+        sa_annotations: dict[str, str] = {}
+        if identity == IDENTITY_IRSA:
+            self.oidc_provider = self._oidc_provider(
+                issuer_url, oidc_provider, existing_oidc_provider, audience=sts_audience, tags=tags
+            )
+            self.role: IrsaRole | PodIdentityRole = IrsaRole(
+                self,
+                "irsa-role",
+                oidc_provider=self.oidc_provider,
+                namespace=namespace,
+                service_account_name=service_account_name,
+                name=name,
+                audience=sts_audience,
+                partition=known,
+                **iam,
+            )
+            if sts_audience != STS_AUDIENCE:
+                sa_annotations[AUDIENCE_ANNOTATION] = sts_audience
+        else:
+            if oidc_provider is not None or existing_oidc_provider:
+                raise InvalidSetting("oidc_provider", oidc_provider or "existing", "unset with pod-identity")
+            check_pod_identity(chart_version or default_chart_version(), "chart_version")
+            self.role = PodIdentityRole(
+                self,
+                "pod-identity-role",
+                cluster_name=cluster_name,
+                namespace=namespace,
+                service_account_name=service_account_name,
+                name=name,
+                partition=known,
+                **iam,
+            )
+        self.policy = ControllerPolicy(
             self,
-            "irsa-role",
-            oidc_provider_arn=self.oidc_provider.arn,
-            issuer_url=issuer_url,
-            namespace=namespace,
-            service_account_name=service_account_name,
+            "iam-policy",
             name=name,
+            chart_version=chart_version,
+            partition=self.partition,
+            path=iam_path,
+            tags=tags,
         )
         attachment = self.role.attach_policy("controller-policy", self.policy.arn)
         self.service_account = ServiceAccount(
@@ -70,8 +157,19 @@ class LoadBalancerController(Construct):
             "service-account",
             name=service_account_name,
             namespace=namespace,
-            role_arn=self.role.arn,
+            role_arn=self.role.arn if identity == IDENTITY_IRSA else None,
+            annotations=sa_annotations,
         )
+        self.subnet_tags = (
+            SubnetDiscoveryTags(
+                self, "subnet-tags", public_subnet_ids=public_subnet_ids, private_subnet_ids=private_subnet_ids
+            )
+            if public_subnet_ids or private_subnet_ids
+            else None
+        )
+        prerequisites: list[Any] = [self.service_account.resource, attachment]
+        if isinstance(self.role, PodIdentityRole):
+            prerequisites.append(self.role.association)
         self.release = ControllerRelease(
             self,
             "helm-release",
@@ -82,8 +180,36 @@ class LoadBalancerController(Construct):
             namespace=namespace,
             chart_version=self.policy.chart_version,
             values=helm_values,
-            depends_on=[self.service_account.resource, attachment],
+            depends_on=prerequisites,
         )
+
+    def _partition(self, partition: str | None, region: str) -> str:
+        """The partition as a string when known at synth time, else ``data.aws_partition`` (id ``partition``)."""
+        known = known_partition(partition, region)
+        if known is not None:
+            return known
+        if partition is not None:
+            return partition  # a token
+        return DataAwsPartition(self, "partition").partition
+
+    def _oidc_provider(
+        self,
+        issuer_url: str | None,
+        given: OidcProviderRef | None,
+        existing: bool,
+        *,
+        audience: str,
+        tags: Mapping[str, str] | None,
+    ) -> OidcProviderRef:
+        if given is not None:
+            if existing:
+                raise InvalidSetting("existing_oidc_provider", True, "False when oidc_provider is given")
+            return given
+        if issuer_url is None:
+            raise InvalidSetting("issuer_url", None, "the cluster's OIDC issuer URL (IRSA needs it)")
+        if existing:
+            return OidcProvider.from_issuer(self, "oidc-provider", issuer_url=issuer_url)
+        return OidcProvider(self, "oidc-provider", issuer_url=issuer_url, audience=audience, tags=tags)
 
     @property
     def role_arn(self) -> str:
@@ -94,8 +220,14 @@ class LoadBalancerController(Construct):
         return self.policy.arn
 
     @property
-    def oidc_provider_arn(self) -> str:
-        return self.oidc_provider.arn
+    def oidc_provider_arn(self) -> str | None:
+        """ARN of the OIDC provider (created or looked up); None with Pod Identity."""
+        return self.oidc_provider.arn if self.oidc_provider is not None else None
+
+    @property
+    def pod_identity_association_arn(self) -> str | None:
+        """ARN of the Pod Identity association; None with IRSA."""
+        return self.role.association_arn if isinstance(self.role, PodIdentityRole) else None
 
     @property
     def chart_version(self) -> str:

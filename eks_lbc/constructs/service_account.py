@@ -12,13 +12,19 @@ from eks_lbc.constructs._inputs import checked
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
+AUDIENCE_ANNOTATION = "eks.amazonaws.com/audience"
+
+
 class ServiceAccount(Construct):
-    """``kubernetes_service_account_v1`` (id ``service-account``) annotated with an IAM role for IRSA.
+    """``kubernetes_service_account_v1`` (id ``service-account``), annotated with an IAM role for IRSA.
 
     :param name: service-account name.
     :param namespace: its namespace (must exist).
-    :param role_arn: IAM role ARN for the ``eks.amazonaws.com/role-arn`` annotation.
+    :param role_arn: IAM role ARN for the ``eks.amazonaws.com/role-arn`` annotation (IRSA); None for
+        EKS Pod Identity, which binds the role with an association instead of an annotation.
     :param labels: extra labels; ``app.kubernetes.io/name`` defaults to ``name``.
+    :param annotations: extra annotations, e.g. ``eks.amazonaws.com/audience`` for a token audience
+        other than ``sts.amazonaws.com``; default none.
     """
 
     def __init__(
@@ -28,8 +34,9 @@ class ServiceAccount(Construct):
         *,
         name: str,
         namespace: str,
-        role_arn: str,
+        role_arn: str | None,
         labels: Mapping[str, str] | None = None,
+        annotations: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         checked(validation.namespace, "namespace", namespace)
@@ -41,7 +48,7 @@ class ServiceAccount(Construct):
                 name=name,
                 namespace=namespace,
                 labels={"app.kubernetes.io/name": name, **(labels or {})},
-                annotations={ROLE_ARN_ANNOTATION: role_arn},
+                annotations={**({ROLE_ARN_ANNOTATION: role_arn} if role_arn else {}), **(annotations or {})} or None,
             ),
         )
 

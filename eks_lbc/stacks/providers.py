@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from eks_lbc._cdk import (
     PROVIDER_CONSTRAINTS,
     AwsProvider,
+    AwsProviderDefaultTags,
     Fn,
     HelmProvider,
     HelmProviderKubernetes,
@@ -37,16 +40,29 @@ def add_cluster_providers(
     endpoint: str,
     certificate_authority_data: str,
     aws: bool = True,
+    tls: bool = True,
+    default_tags: Mapping[str, str] | None = None,
 ) -> None:
-    """Add the aws (unless ``aws=False``), tls, kubernetes and helm providers the controller's resources need.
+    """Add the aws (unless ``aws=False``), tls (unless ``tls=False``), kubernetes and helm providers.
+
+    tls is only needed to read the issuer's certificate when an IAM OIDC provider is created
+    (IRSA); with EKS Pod Identity or an existing OIDC provider it is left out.
 
     kubernetes and helm reach the cluster at ``endpoint``, trust its base64
     ``certificate_authority_data`` and authenticate with ``aws eks get-token``.
     All values may be tokens (e.g. attributes of an ``aws_eks_cluster`` in the same stack).
+    ``default_tags`` go on every taggable AWS resource of the stack (the aws provider's
+    ``default_tags``); Kubernetes objects and the Helm release are not AWS resources and get none.
     """
     if aws:
-        AwsProvider(stack, "aws", region=region)
-    TlsProvider(stack, "tls")
+        AwsProvider(
+            stack,
+            "aws",
+            region=region,
+            default_tags=[AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None,
+        )
+    if tls:
+        TlsProvider(stack, "tls")
     ca_certificate = Fn.base64decode(certificate_authority_data)
     get_token = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region]
     KubernetesProvider(
@@ -65,4 +81,4 @@ def add_cluster_providers(
             exec=HelmProviderKubernetesExec(api_version=EXEC_API_VERSION, command="aws", args=get_token),
         ),
     )
-    pin_providers(stack, ("aws", "tls", "kubernetes", "helm") if aws else ("tls", "kubernetes", "helm"))
+    pin_providers(stack, (*(name for name, used in (("aws", aws), ("tls", tls)) if used), "kubernetes", "helm"))

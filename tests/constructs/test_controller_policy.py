@@ -44,3 +44,42 @@ def test_document_is_a_fresh_copy_and_the_embedded_json_is_built_once():
     assert policy.document == policy_document("3.5.0")
     assert policy_json("3.5.0") is policy_json("3.5.0")
     assert json.loads(policy_json("3.5.0")) == policy_document("3.5.0")
+
+
+@pytest.mark.parametrize("partition", ["aws-cn", "aws-us-gov"])
+def test_partition_variant_has_only_its_partitions_arns(partition):
+    stack = new_stack()
+    ControllerPolicy(stack, "policy", name="p", partition=partition)
+    document = only(synth(stack), "resource", "aws_iam_policy")["policy"]
+    assert json.loads(document) == policy_document("3.5.0", partition)
+    assert f"arn:{partition}:" in document and "arn:aws:" not in document
+
+
+def test_token_partition_embeds_every_variant_and_picks_at_plan_time():
+    from eks_lbc._cdk import DataAwsPartition
+
+    stack = new_stack()
+    partition = DataAwsPartition(stack, "partition")
+    ControllerPolicy(stack, "policy", name="p", partition=partition.partition)
+    out = synth(stack)
+    ((local_name, documents),) = out["locals"].items()
+    assert {p: json.loads(d) for p, d in documents.items()} == {
+        p: policy_document("3.5.0", p) for p in ("aws", "aws-cn", "aws-us-gov")
+    }
+    assert only(out, "resource", "aws_iam_policy")["policy"] == (
+        f"${{local.{local_name}[data.aws_partition.partition.partition]}}"
+    )
+
+
+def test_path_and_tags():
+    stack = new_stack()
+    ControllerPolicy(stack, "policy", name="p", path="/eks/", tags={"team": "platform"})
+    policy = only(synth(stack), "resource", "aws_iam_policy")
+    assert (policy["path"], policy["tags"]) == ("/eks/", {"team": "platform"})
+
+
+def test_bad_partition_and_path():
+    with pytest.raises(InvalidSetting, match="aws-us-gov"):
+        ControllerPolicy(new_stack(), "policy", name="p", partition="aws-iso")
+    with pytest.raises(InvalidSetting, match="IAM path"):
+        ControllerPolicy(new_stack(), "policy", name="p", path="eks/")

@@ -1,7 +1,13 @@
 """The L3 construct composes the others and orders the release after its prerequisites."""
 
+import json
+
+import pytest
+
 from eks_lbc._cdk import DataAwsEksCluster
 from eks_lbc.constructs import LoadBalancerController
+from eks_lbc.errors import InvalidSetting
+from eks_lbc.policies import policy_document
 from tests.support import address, new_stack, only, synth
 
 
@@ -99,3 +105,195 @@ def test_properties_expose_what_callers_need():
     assert only(out, "resource", "aws_iam_role")["name"] == "custom"
     (statement,) = only(out, "data", "aws_iam_policy_document")["statement"]
     assert "system:serviceaccount:aws-lbc:lbc" in str(statement["condition"])
+
+
+def all_addresses(out):
+    return sorted(
+        f"{'data.' if block == 'data' else ''}{kind}.{name}"
+        for block in ("resource", "data")
+        for kind, bodies in out.get(block, {}).items()
+        for name in bodies
+    )
+
+
+def test_pod_identity_replaces_oidc_and_irsa():
+    stack = new_stack()
+    lbc = build(stack, identity="pod-identity", issuer_url=None)
+    out = synth(stack)
+    assert all_addresses(out) == EXPECTED_POD_IDENTITY_ADDRESSES
+    metadata = only(out, "resource", "kubernetes_service_account_v1")["metadata"]
+    assert "annotations" not in metadata  # no eks.amazonaws.com/role-arn: Pod Identity, not IRSA
+    release = only(out, "resource", "helm_release")
+    assert set(release["depends_on"]) == {
+        address(out, "resource", "kubernetes_service_account_v1"),
+        address(out, "resource", "aws_iam_role_policy_attachment"),
+        address(out, "resource", "aws_eks_pod_identity_association"),
+    }
+    assert only(out, "resource", "aws_eks_pod_identity_association")["role_arn"] == (
+        f"${{{address(out, 'resource', 'aws_iam_role')}.arn}}"
+    )
+    assert lbc.oidc_provider_arn is None and lbc.pod_identity_association_arn is not None
+
+
+# Chosen once: switching between IRSA and Pod Identity replaces the role (different trust, different id).
+EXPECTED_POD_IDENTITY_ADDRESSES = [
+    "aws_eks_pod_identity_association.lbc_pod-identity-role_association_AE79E8FD",
+    "aws_iam_policy.lbc_iam-policy_E7EA11B4",
+    "aws_iam_role.lbc_pod-identity-role_302CE299",
+    "aws_iam_role_policy_attachment.lbc_pod-identity-role_controller-policy_4D68B76C",
+    "data.aws_iam_policy_document.lbc_pod-identity-role_trust-policy_252EF558",
+    "helm_release.lbc_helm-release_3DADF2E9",
+    "kubernetes_service_account_v1.lbc_service-account_574807D7",
+]
+
+
+def test_pod_identity_refuses_a_controller_without_sdk_support():
+    with pytest.raises(InvalidSetting) as caught:
+        build(new_stack(), identity="pod-identity", chart_version="1.5.3")
+    assert caught.value.field == "chart_version" and "v2.7.0" in caught.value.expected
+    with pytest.raises(InvalidSetting, match="unset with pod-identity"):
+        build(new_stack(), identity="pod-identity", existing_oidc_provider=True)
+    with pytest.raises(InvalidSetting, match="'irsa', 'pod-identity'"):
+        build(new_stack(), identity="kiam")
+
+
+def test_existing_oidc_provider_is_looked_up_not_created():
+    stack = new_stack()
+    lbc = build(stack, existing_oidc_provider=True)
+    out = synth(stack)
+    assert "aws_iam_openid_connect_provider" not in out["resource"]
+    assert "tls_certificate" not in out["data"]
+    lookup = only(out, "data", "aws_iam_openid_connect_provider")
+    assert lookup == {"url": "https://oidc.eks.ap-northeast-1.amazonaws.com/id/EXAMPLE"}
+    (statement,) = only(out, "data", "aws_iam_policy_document")["statement"]
+    assert statement["principals"][0]["identifiers"] == [
+        f"${{{address(out, 'data', 'aws_iam_openid_connect_provider')}.arn}}"
+    ]
+    assert address(out, "data", "aws_iam_openid_connect_provider") == (
+        "data.aws_iam_openid_connect_provider.lbc_oidc-provider_711337BF"
+    )
+    assert lbc.oidc_provider_arn is not None
+
+
+def test_an_oidc_provider_from_elsewhere():
+    from eks_lbc.constructs import OidcProvider
+
+    issuer = "https://oidc.eks.ap-northeast-1.amazonaws.com/id/EXAMPLE"
+    arn = "arn:aws:iam::111122223333:oidc-provider/oidc.eks.ap-northeast-1.amazonaws.com/id/EXAMPLE"
+    stack = new_stack()
+    build(stack, issuer_url=None, oidc_provider=OidcProvider.from_arn(arn, issuer_url=issuer))
+    out = synth(stack)
+    assert (
+        "aws_iam_openid_connect_provider" not in out["resource"]
+        and "aws_iam_openid_connect_provider" not in (out["data"])
+    )
+    (statement,) = only(out, "data", "aws_iam_policy_document")["statement"]
+    assert statement["principals"][0]["identifiers"] == [arn]
+    with pytest.raises(InvalidSetting, match="issuer URL"):
+        build(new_stack(), issuer_url=None)
+
+
+def test_custom_sts_audience_reaches_provider_trust_and_service_account():
+    stack = new_stack()
+    build(stack, sts_audience="sts.amazonaws.com.cn")
+    out = synth(stack)
+    assert only(out, "resource", "aws_iam_openid_connect_provider")["client_id_list"] == ["sts.amazonaws.com.cn"]
+    (statement,) = only(out, "data", "aws_iam_policy_document")["statement"]
+    aud = next(c for c in statement["condition"] if c["variable"].endswith(":aud"))
+    assert aud["values"] == ["sts.amazonaws.com.cn"]
+    annotations = only(out, "resource", "kubernetes_service_account_v1")["metadata"]["annotations"]
+    assert annotations["eks.amazonaws.com/audience"] == "sts.amazonaws.com.cn"
+
+
+def test_default_audience_adds_no_annotation():
+    stack = new_stack()
+    build(stack)
+    annotations = only(synth(stack), "resource", "kubernetes_service_account_v1")["metadata"]["annotations"]
+    assert set(annotations) == {"eks.amazonaws.com/role-arn"}
+
+
+@pytest.mark.parametrize(("region", "partition"), [("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
+def test_partition_follows_a_concrete_region(region, partition):
+    stack = new_stack()
+    lbc = build(stack, region=region)
+    out = synth(stack)
+    policy = only(out, "resource", "aws_iam_policy")["policy"]
+    assert json.loads(policy) == policy_document("3.5.0", partition)
+    assert "arn:aws:" not in json.dumps(out)
+    assert "aws_partition" not in out["data"]
+    assert lbc.partition == partition
+
+
+def test_explicit_partition_for_a_token_region_and_the_data_source_without_one():
+    stack = new_stack()
+    cluster = DataAwsEksCluster(stack, "cluster", name="demo")
+    build(stack, region=cluster.arn, partition="aws-us-gov")  # any token
+    out = synth(stack)
+    assert "arn:aws-us-gov:" in only(out, "resource", "aws_iam_policy")["policy"]
+    assert "aws_partition" not in out["data"]
+    with pytest.raises(InvalidSetting, match="the partition of region us-east-1: aws"):
+        build(new_stack(), region="us-east-1", partition="aws-us-gov")
+
+    stack = new_stack()
+    cluster = DataAwsEksCluster(stack, "cluster", name="demo")
+    build(stack, region=cluster.arn)
+    out = synth(stack)
+    partition = address(out, "data", "aws_partition")
+    assert only(out, "resource", "aws_iam_policy")["policy"].endswith(f"[{partition}.partition]}}")
+
+
+def test_region_of_an_unsupported_partition():
+    with pytest.raises(InvalidSetting) as caught:
+        build(new_stack(), region="us-iso-east-1")
+    assert caught.value.field == "region" and "aws-iso" in caught.value.expected
+
+
+def test_organisation_rules_reach_every_iam_resource_and_tags_every_taggable_one():
+    stack = new_stack()
+    boundary = "arn:aws:iam::111122223333:policy/org/boundary"
+    build(
+        stack,
+        iam_name_prefix="acme-",
+        iam_path="/platform/",
+        permissions_boundary=boundary,
+        tags={"team": "platform"},
+        public_subnet_ids=["subnet-01234567"],
+    )
+    out = synth(stack)
+    role, policy = only(out, "resource", "aws_iam_role"), only(out, "resource", "aws_iam_policy")
+    assert role["name"] == policy["name"] == "acme-demo-aws-lbc"
+    assert role["path"] == policy["path"] == "/platform/"
+    assert role["permissions_boundary"] == boundary
+    taggable = ("aws_iam_role", "aws_iam_policy", "aws_iam_openid_connect_provider")
+    for kind in taggable:
+        assert only(out, "resource", kind)["tags"] == {"team": "platform"}, kind
+    # aws_ec2_tag is a tag, attachments have no tags; Kubernetes objects and the release are not AWS resources.
+    assert "tags" not in only(out, "resource", "aws_ec2_tag")
+    assert "team" not in json.dumps(out["resource"]["kubernetes_service_account_v1"])
+    assert "team" not in json.dumps(out["resource"]["helm_release"])
+
+
+def test_pod_identity_association_is_tagged_too():
+    stack = new_stack()
+    build(stack, identity="pod-identity", tags={"team": "platform"})
+    assert only(synth(stack), "resource", "aws_eks_pod_identity_association")["tags"] == {"team": "platform"}
+
+
+def test_subnet_tags_only_when_subnets_are_given():
+    stack = new_stack()
+    build(stack, public_subnet_ids=["subnet-01234567"], private_subnet_ids=["subnet-89abcdef"])
+    out = synth(stack)
+    assert sorted(out["resource"]["aws_ec2_tag"]) == [
+        "lbc_subnet-tags_private_7E408EE0",
+        "lbc_subnet-tags_public_8EFA37F4",
+    ]
+    stack = new_stack()
+    build(stack)
+    assert "aws_ec2_tag" not in synth(stack)["resource"]
+
+
+def test_iam_name_prefix_is_validated():
+    with pytest.raises(InvalidSetting, match="IAM name prefix"):
+        build(new_stack(), iam_name_prefix="acme/")
+    with pytest.raises(InvalidSetting, match="role name"):
+        build(new_stack(), iam_name_prefix="p" * 32, cluster_name="c" * 30)

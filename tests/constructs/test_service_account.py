@@ -32,3 +32,20 @@ def test_bad_names():
         ServiceAccount(new_stack(), "sa", name="lbc", namespace="NS", role_arn=ROLE)
     with pytest.raises(InvalidSetting, match="service_account_name"):
         ServiceAccount(new_stack(), "sa", name="-lbc", namespace="ns", role_arn=ROLE)
+
+
+def test_without_a_role_there_is_no_role_annotation():
+    # EKS Pod Identity binds the role with an association; an IRSA annotation would compete with it.
+    stack = new_stack()
+    ServiceAccount(stack, "sa", name="lbc", namespace="kube-system", role_arn=None)
+    metadata = only(synth(stack), "resource", "kubernetes_service_account_v1")["metadata"]
+    assert "annotations" not in metadata
+
+
+def test_extra_annotations():
+    stack = new_stack()
+    ServiceAccount(
+        stack, "sa", name="lbc", namespace="kube-system", role_arn=ROLE, annotations={"eks.amazonaws.com/audience": "a"}
+    )
+    metadata = only(synth(stack), "resource", "kubernetes_service_account_v1")["metadata"]
+    assert metadata["annotations"] == {"eks.amazonaws.com/role-arn": ROLE, "eks.amazonaws.com/audience": "a"}

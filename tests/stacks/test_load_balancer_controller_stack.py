@@ -1,5 +1,8 @@
 """The app's stack: providers, lookups, outputs, and snapshots of the whole synthesized JSON."""
 
+import json
+from types import MappingProxyType
+
 import pytest
 import yaml
 
@@ -12,6 +15,8 @@ def build(**settings):
     from eks_lbc._cdk import Testing
 
     defaults = {"cluster_name": "demo", "region": "ap-northeast-1", "chart_version": "3.5.0"}
+    if isinstance(settings.get("tags"), dict):
+        settings["tags"] = MappingProxyType(settings["tags"])
     cluster = ClusterSettings(**{**defaults, **settings})
     return LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
 
@@ -111,3 +116,110 @@ def test_explicit_vpc_id_is_used():
     release = only(synth(build(vpc_id="vpc-0123456789abcdef0")), "resource", "helm_release")
     assert yaml.safe_load(release["values"][0])["vpcId"] == "vpc-0123456789abcdef0"
     assert all(s["name"] != "vpcId" for s in release.get("set", []))
+
+
+# --- production features (issue 5)
+
+PRODUCTION = dict(
+    cluster_name="prod-gov",
+    region="us-gov-west-1",
+    oidc_provider="existing",
+    public_subnet_ids=("subnet-0123456789abcdef0", "subnet-0123456789abcdef1"),
+    private_subnet_ids=("subnet-0123456789abcdef2",),
+    iam_name_prefix="acme-",
+    iam_path="/platform/eks/",
+    permissions_boundary="arn:aws-us-gov:iam::111122223333:policy/org/eks-boundary",
+    tags=MappingProxyType({"team": "platform", "cost-center": "1234"}),
+    state_bucket="acme-terraform-state",
+    state_key_prefix="eks",
+    state_region="us-gov-west-1",
+    state_kms_key_id="arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/terraform-state",
+)
+
+
+@pytest.fixture(scope="module")
+def production_stack():
+    return synth(build(**PRODUCTION))
+
+
+@pytest.fixture(scope="module")
+def pod_identity_stack():
+    return synth(build(cluster_name="china", region="cn-north-1", identity="pod-identity", tags={"team": "cn"}))
+
+
+@pytest.mark.runtime("cdktf")
+def test_production_stack_snapshot(production_stack, snapshot_json):
+    """Existing OIDC provider, GovCloud, subnet tags, organisation IAM rules, tags and S3 state, together."""
+    assert production_stack == snapshot_json
+
+
+@pytest.mark.runtime("cdktf")
+def test_pod_identity_stack_snapshot(pod_identity_stack, snapshot_json):
+    """EKS Pod Identity in the China partition."""
+    assert pod_identity_stack == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_production_stack_snapshot_cdktn(production_stack, snapshot_json):
+    assert production_stack == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_pod_identity_stack_snapshot_cdktn(pod_identity_stack, snapshot_json):
+    assert pod_identity_stack == snapshot_json
+
+
+def test_s3_backend_one_key_per_stack_encrypted_and_locked(production_stack):
+    assert production_stack["terraform"]["backend"] == {
+        "s3": {
+            "bucket": "acme-terraform-state",
+            "key": "eks/eks-lbc-prod-gov.tfstate",
+            "region": "us-gov-west-1",
+            "encrypt": True,
+            "kms_key_id": "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/terraform-state",
+            "use_lockfile": True,
+        }
+    }
+
+
+def test_s3_backend_without_lockfile():
+    out = synth(build(state_bucket="acme-state", state_region="eu-west-1", state_lockfile=False))
+    backend = out["terraform"]["backend"]["s3"]
+    assert "use_lockfile" not in backend and backend["key"] == "eks-lbc/eks-lbc-demo.tfstate"
+    assert "local" not in out["terraform"]["backend"]
+
+
+def test_tags_are_the_aws_providers_default_tags_only(production_stack, default_stack):
+    (aws,) = production_stack["provider"]["aws"]
+    assert aws["default_tags"] == [{"tags": {"team": "platform", "cost-center": "1234"}}]
+    # Kubernetes objects and the Helm release are not AWS resources: the tags do not reach them.
+    for kind in ("kubernetes_service_account_v1", "helm_release"):
+        assert "cost-center" not in json.dumps(production_stack["resource"][kind])
+    for name in ("kubernetes", "helm"):
+        assert production_stack["provider"][name] == [
+            json.loads(json.dumps(p).replace("ap-northeast-1", "us-gov-west-1").replace('"demo"', '"prod-gov"'))
+            for p in default_stack["provider"][name]
+        ]
+    assert "default_tags" not in default_stack["provider"]["aws"][0]
+
+
+def test_existing_oidc_provider_stack_needs_no_tls(production_stack, pod_identity_stack):
+    for out in (production_stack, pod_identity_stack):
+        assert "tls" not in out["provider"] and "tls" not in out["terraform"]["required_providers"]
+        assert "aws_iam_openid_connect_provider" not in out.get("resource", {})
+    assert only(production_stack, "data", "aws_iam_openid_connect_provider")["url"] == (
+        "${data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer}"
+    )
+
+
+def test_every_arn_is_of_the_clusters_partition(production_stack, pod_identity_stack):
+    assert "arn:aws:" not in json.dumps(production_stack) and "arn:aws-us-gov:" in json.dumps(production_stack)
+    assert "arn:aws:" not in json.dumps(pod_identity_stack) and "arn:aws-cn:" in json.dumps(pod_identity_stack)
+
+
+def test_pod_identity_stack_outputs(pod_identity_stack):
+    outputs = pod_identity_stack["output"]
+    assert "oidc_provider_arn" not in outputs
+    assert outputs["pod_identity_association_arn"]["value"].startswith("${aws_eks_pod_identity_association.")
+    association = only(pod_identity_stack, "resource", "aws_eks_pod_identity_association")
+    assert (association["cluster_name"], association["namespace"]) == ("china", "kube-system")
