@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from eks_lbc._cdk import Fn, Token
 from eks_lbc.errors import InvalidSetting
 
 
 def is_token(value: object) -> bool:
-    """True when ``value`` is an unresolved cdktf token (known only at apply time)."""
-    return isinstance(value, str) and Token.is_unresolved(value)
+    """True when ``value`` is an unresolved cdktf token (known only at apply time): a string or a number."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool) and Token.is_unresolved(value)
+
+
+def flag(field: str, value: object) -> bool:
+    """A Python ``bool`` property (it changes which values are rendered, so it cannot be a token)."""
+    if not isinstance(value, bool):
+        raise InvalidSetting(field, value, "True or False")
+    return value
 
 
 def checked(check: Callable[[str, str], str], field: str, value: str) -> str:
