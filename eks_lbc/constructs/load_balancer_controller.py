@@ -6,12 +6,20 @@ from collections.abc import Mapping
 from typing import Any
 
 from eks_lbc._cdk import Construct
+from eks_lbc.chart_values import check_extra_values
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.oidc_provider import OidcProvider
 from eks_lbc.constructs.service_account import ServiceAccount
-from eks_lbc.defaults import DEFAULT_NAMESPACE, DEFAULT_SERVICE_ACCOUNT, default_iam_name
+from eks_lbc.defaults import (
+    DEFAULT_NAMESPACE,
+    DEFAULT_REPLICAS,
+    DEFAULT_SERVICE_ACCOUNT,
+    DEFAULT_SERVICE_MUTATOR_WEBHOOK,
+    DEFAULT_ZONE_SPREAD,
+    default_iam_name,
+)
 
 
 class LoadBalancerController(Construct):
@@ -33,7 +41,16 @@ class LoadBalancerController(Construct):
     :param namespace: namespace of the service account and release; default ``kube-system``.
     :param service_account_name: default ``aws-load-balancer-controller``.
     :param iam_name: name of the IAM role and policy; default ``<cluster_name>-aws-lbc``.
-    :param helm_values: extra chart values, deep-merged over the construct's own.
+    :param image_repository: controller image repository for clusters without public ECR access, or
+        ``"regional"`` for the region's EKS image registry; default the chart's public ECR image.
+    :param image_tag: controller image tag; default the chart's appVersion.
+    :param replicas: controller pods; default 2.
+    :param pod_disruption_budget: PodDisruptionBudget ``maxUnavailable: 1``; default True.
+    :param zone_spread: ``"preferred"`` (default), ``"required"`` or ``"off"``: topology spread across zones.
+    :param enable_service_mutator_webhook: the chart's Service mutating webhook; default False
+        (see :class:`ControllerRelease` for why).
+    :param helm_values: extra chart values, deep-merged over the construct's own; checked against the
+        pinned chart's keys, and keys the construct sets itself are refused.
     """
 
     def __init__(
@@ -49,12 +66,20 @@ class LoadBalancerController(Construct):
         namespace: str = DEFAULT_NAMESPACE,
         service_account_name: str = DEFAULT_SERVICE_ACCOUNT,
         iam_name: str | None = None,
+        image_repository: str | None = None,
+        image_tag: str | None = None,
+        replicas: int = DEFAULT_REPLICAS,
+        pod_disruption_budget: bool = True,
+        zone_spread: str = DEFAULT_ZONE_SPREAD,
+        enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
         helm_values: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
         name = iam_name or default_iam_name(cluster_name)
         self.oidc_provider = OidcProvider(self, "oidc-provider", issuer_url=issuer_url)
         self.policy = ControllerPolicy(self, "iam-policy", name=name, chart_version=chart_version)
+        # Checked here too so an error names this construct's property.
+        helm_values = check_extra_values("helm_values", helm_values or {}, self.policy.chart_version)
         self.role = IrsaRole(
             self,
             "irsa-role",
@@ -81,6 +106,12 @@ class LoadBalancerController(Construct):
             service_account_name=self.service_account.name,
             namespace=namespace,
             chart_version=self.policy.chart_version,
+            image_repository=image_repository,
+            image_tag=image_tag,
+            replicas=replicas,
+            pod_disruption_budget=pod_disruption_budget,
+            zone_spread=zone_spread,
+            enable_service_mutator_webhook=enable_service_mutator_webhook,
             values=helm_values,
             depends_on=[self.service_account.resource, attachment],
         )
@@ -104,3 +135,8 @@ class LoadBalancerController(Construct):
     @property
     def controller_version(self) -> str:
         return self.release.controller_version
+
+    @property
+    def image(self) -> str:
+        """The controller image, ``<repository>:<tag>``."""
+        return self.release.image
