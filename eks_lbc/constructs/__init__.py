@@ -2,6 +2,7 @@
 
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.example_ingress import ExampleIngress
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
 from eks_lbc.constructs.oidc_provider import OidcProvider
@@ -10,6 +11,7 @@ from eks_lbc.constructs.service_account import ServiceAccount
 __all__ = [
     "ControllerPolicy",
     "ControllerRelease",
+    "ExampleIngress",
     "IrsaRole",
     "LoadBalancerController",
     "OidcProvider",
