@@ -27,8 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from eks_lbc import validation
-from eks_lbc.defaults import DEFAULT_NAMESPACE, DEFAULT_SERVICE_ACCOUNT, default_iam_name
+from eks_lbc.chart_values import check_extra_values
+from eks_lbc.defaults import (
+    DEFAULT_NAMESPACE,
+    DEFAULT_REPLICAS,
+    DEFAULT_SERVICE_ACCOUNT,
+    DEFAULT_SERVICE_MUTATOR_WEBHOOK,
+    DEFAULT_ZONE_SPREAD,
+    default_iam_name,
+)
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.images import REGIONAL, regional_repository
 from eks_lbc.versions import chart_release, default_chart_version
 
 CONTEXT_KEY = "eks-lbc"
@@ -47,6 +56,14 @@ class ClusterSettings:
     service_account_name: str = DEFAULT_SERVICE_ACCOUNT
     chart_version: str = field(default_factory=default_chart_version)
     vpc_id: str | None = None
+    image_repository: str | None = None  # None: the chart's public ECR image; "regional": the region's EKS registry
+    image_tag: str | None = None  # None: the chart's appVersion
+    replicas: int = DEFAULT_REPLICAS
+    pod_disruption_budget: bool = True
+    zone_spread: str = DEFAULT_ZONE_SPREAD
+    enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK
+    helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
+    example_ingress: bool = False
 
     @property
     def stack_name(self) -> str:
@@ -94,6 +111,17 @@ def integer(minimum: int, maximum: int) -> Parser:
     return parse
 
 
+def json_object(source: str, raw: Any) -> dict[str, Any]:
+    """A JSON object (in the environment: its JSON text, e.g. ``{"logLevel": "debug"}``)."""
+    if not isinstance(raw, Mapping):
+        raise InvalidSetting(source, raw, 'a JSON object, e.g. {"logLevel": "debug"}')
+    return dict(raw)
+
+
+def _image_repository(source: str, raw: str) -> str:
+    return raw if raw == REGIONAL else validation.image_repository(source, raw)
+
+
 def _chart_version(source: str, raw: str) -> str:
     chart_release(raw, source)
     return raw
@@ -120,6 +148,14 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("service_account_name", "serviceAccountName", text(validation.service_account_name)),
     _Field("chart_version", "chartVersion", text(_chart_version)),
     _Field("vpc_id", "vpcId", text(validation.vpc_id)),
+    _Field("image_repository", "imageRepository", text(_image_repository)),
+    _Field("image_tag", "imageTag", text(validation.image_tag)),
+    _Field("replicas", "replicas", integer(validation.REPLICAS_MIN, validation.REPLICAS_MAX)),
+    _Field("pod_disruption_budget", "podDisruptionBudget", boolean),
+    _Field("zone_spread", "zoneSpread", text(validation.zone_spread)),
+    _Field("enable_service_mutator_webhook", "enableServiceMutatorWebhook", boolean),
+    _Field("helm_values", "helmValues", json_object),
+    _Field("example_ingress", "exampleIngress", boolean),
 )
 
 # Keep the table and the dataclasses in step.
@@ -156,7 +192,9 @@ def read_context(cdktf_json: Path) -> Mapping[str, Any]:
 def _check_keys(where: str, mapping: Mapping[str, Any], allowed: set[str]) -> None:
     for key in mapping:
         if key not in allowed:
-            raise InvalidSetting(f"{where}.{key}", mapping[key], f"a known setting: one of {', '.join(sorted(allowed))}")
+            raise InvalidSetting(
+                f"{where}.{key}", mapping[key], f"a known setting: one of {', '.join(sorted(allowed))}"
+            )
 
 
 def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) -> Settings:
@@ -175,7 +213,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
         if not isinstance(entries, list) or not entries or not all(isinstance(e, Mapping) for e in entries):
             raise InvalidSetting(f"{prefix}.{CLUSTERS_KEY}", entries, "a non-empty list of objects, one per cluster")
         entry_prefixes = [f"{prefix}.{CLUSTERS_KEY}[{i}]" for i in range(len(entries))]
-        for entry, where in zip(entries, entry_prefixes):
+        for entry, where in zip(entries, entry_prefixes, strict=True):
             _check_keys(where, entry, cluster_keys)
         for f in _FIELDS:
             if f.identity and environ.get(f.env):
@@ -196,7 +234,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
         return False, None, ""
 
     clusters = []
-    for entry, where in zip(entries, entry_prefixes):
+    for entry, where in zip(entries, entry_prefixes, strict=True):
         values: dict[str, Any] = {}
         sources: dict[str, str] = {}
         for f in _FIELDS:
@@ -207,6 +245,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
                 values[f.attribute] = value
                 sources[f.attribute] = source
         _check_role_name_fits(values["cluster_name"], sources["cluster_name"])
+        _check_chart_dependent(values, sources)
         clusters.append(ClusterSettings(**values))
 
     seen: dict[str, int] = {}
@@ -237,3 +276,12 @@ def _check_role_name_fits(cluster_name: str, source: str) -> None:
             f"at most {longest} characters, so the IAM role name {default_iam_name('<cluster>')!r} "
             f"fits IAM's {IAM_ROLE_NAME_MAX}",
         )
+
+
+def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """Checks that need another setting: extra Helm values against the chart version, the regional registry."""
+    chart_version = values.get("chart_version") or default_chart_version()
+    if "helm_values" in values:
+        values["helm_values"] = check_extra_values(sources["helm_values"], values["helm_values"], chart_version)
+    if values.get("image_repository") == REGIONAL:
+        regional_repository(values["region"], sources["image_repository"])

@@ -42,6 +42,8 @@ LIBRARY_USER = textwrap.dedent(
         issuer_url=cluster.identity.get(0).oidc.get(0).issuer,
         region="us-east-1",
         vpc_id=cluster.vpc_config.vpc_id,
+        image_repository="regional",             # needs data/ecr_registries.json
+        helm_values={"logLevel": "debug"},       # checked against data/chart_values/<chart>.json
     )
     app.synth()
     print(json.dumps({"chart": lbc.chart_version}))
@@ -61,7 +63,8 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = Path(subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], text=True).strip())
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.check_output([python, "-c", purelib], text=True).strip())
     # Dependencies (cdktf, providers: hundreds of MB) come from this environment; eks_lbc itself only from the wheel.
     (site / "_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     subprocess.run(
@@ -78,4 +81,6 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     out = (user / "out" / "stacks" / "platform" / "cdk.tf.json").read_text()
     assert '"name": "${aws_eks_cluster.cluster.name}-aws-lbc"' in out
     assert "elasticloadbalancing:DescribeTrustStores" in out  # the vendored policy travelled in the wheel
+    assert "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon/aws-load-balancer-controller" in out  # and the data
+    assert "logLevel: debug" in out
     assert "${aws_eks_cluster.cluster.identity[0].oidc[0].issuer}" in out

@@ -5,13 +5,14 @@ import yaml
 
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks import LoadBalancerControllerStack
-from tests.support import only, synth
+from tests.support import address, only, synth
 
 
 def build(**settings):
     from eks_lbc._cdk import Testing
 
-    cluster = ClusterSettings(**{"cluster_name": "demo", "region": "ap-northeast-1", "chart_version": "3.5.0", **settings})
+    defaults = {"cluster_name": "demo", "region": "ap-northeast-1", "chart_version": "3.5.0"}
+    cluster = ClusterSettings(**{**defaults, **settings})
     return LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
 
 
@@ -22,6 +23,25 @@ def default_stack():
 
 def test_default_stack_snapshot(default_stack, snapshot_json):
     assert default_stack == snapshot_json
+
+
+PRODUCTION = dict(
+    cluster_name="private-tokyo",
+    region="ap-northeast-1",
+    chart_version="1.17.1",
+    image_repository="regional",
+    image_tag="v2.17.1",
+    replicas=3,
+    zone_spread="required",
+    enable_service_mutator_webhook=True,
+    helm_values={"podLabels": {"team": "platform"}, "defaultTags": {"cost-center": "platform"}},
+    example_ingress=True,
+)
+
+
+def test_production_features_stack_snapshot(snapshot_json):
+    """Private registry (regional), HA overrides, the webhook on, extra values and the example Ingress."""
+    assert synth(build(**PRODUCTION)) == snapshot_json
 
 
 def test_non_default_stack_snapshot(snapshot_json):
@@ -73,7 +93,15 @@ def test_local_state_path_is_relative(default_stack):
 
 def test_outputs(default_stack):
     outputs = default_stack["output"]
-    assert set(outputs) == {"role_arn", "policy_arn", "oidc_provider_arn", "chart_version", "controller_version"}
+    assert set(outputs) == {
+        "role_arn",
+        "policy_arn",
+        "oidc_provider_arn",
+        "chart_version",
+        "controller_version",
+        "controller_image",
+    }
+    assert outputs["controller_image"]["value"] == "public.ecr.aws/eks/aws-load-balancer-controller:v3.5.0"
     assert outputs["chart_version"]["value"] == "3.5.0"
     assert outputs["controller_version"]["value"] == "v3.5.0"
     assert outputs["role_arn"]["value"].startswith("${aws_iam_role.")
@@ -92,3 +120,34 @@ def test_explicit_vpc_id_is_used():
     release = only(synth(build(vpc_id="vpc-0123456789abcdef0")), "resource", "helm_release")
     assert yaml.safe_load(release["values"][0])["vpcId"] == "vpc-0123456789abcdef0"
     assert all(s["name"] != "vpcId" for s in release.get("set", []))
+
+
+def test_default_stack_is_highly_available_with_the_service_webhook_off(default_stack):
+    values = yaml.safe_load(only(default_stack, "resource", "helm_release")["values"][0])
+    assert values["replicaCount"] == 2
+    assert values["podDisruptionBudget"] == {"maxUnavailable": 1}
+    (spread,) = values["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "topology.kubernetes.io/zone" and spread["whenUnsatisfiable"] == "ScheduleAnyway"
+    assert values["enableServiceMutatorWebhook"] is False
+    assert "kubernetes_ingress_v1" not in default_stack["resource"]  # the example is opt-in
+
+
+def test_settings_reach_the_release_and_the_example():
+    out = synth(build(**PRODUCTION))
+    release = only(out, "resource", "helm_release")
+    values = yaml.safe_load(release["values"][0])
+    assert values["image"] == {
+        "repository": "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller",
+        "tag": "v2.17.1",
+    }
+    assert values["replicaCount"] == 3 and values["enableServiceMutatorWebhook"] is True
+    assert values["topologySpreadConstraints"][0]["whenUnsatisfiable"] == "DoNotSchedule"
+    assert values["podLabels"] == {"team": "platform"} and values["defaultTags"] == {"cost-center": "platform"}
+    assert out["output"]["controller_image"]["value"] == (
+        "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller:v2.17.1"
+    )
+    ingress = address(out, "resource", "kubernetes_ingress_v1")
+    assert only(out, "resource", "kubernetes_ingress_v1")["depends_on"] == [address(out, "resource", "helm_release")]
+    assert out["output"]["example_ingress_hostname"]["value"] == (
+        f"${{{ingress}.status[0].load_balancer[0].ingress[0].hostname}}"
+    )
