@@ -323,3 +323,12 @@ def test_regional_image_needs_a_region_with_an_eks_registry(tmp_path):
         load_settings(write_cdktf_json(tmp_path, context), environ={})
     assert caught.value.field == "cdktf.json context.eks-lbc.imageRepository"
     assert "ap-northeast-1" in caught.value.expected  # lists the regions that have one
+
+
+def test_every_setting_is_documented_in_the_readme_table():
+    from eks_lbc.settings import _FIELDS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    for f in _FIELDS:
+        assert any(line.startswith(f"| `{f.key}` | `{f.env}` |") for line in rows), f"README lacks a row for {f.key}"
