@@ -1,8 +1,8 @@
 """Render the chart a synthesized ``helm_release`` installs, with that release's values, through Helm's engine.
 
 Offline: helm-python-sdk embeds Helm's Go SDK (no ``helm`` binary, no cluster; ``lookup``
-returns nothing). The chart comes from ``shared/upstream/chart/<version>`` (aws/eks-charts at the
-commit recorded in ``eks_lbc/policies/supported_versions.json``).
+returns nothing). The charts are the vendored test data under ``tests/data/charts/`` (aws/eks-charts
+at the commit recorded in ``eks_lbc/policies/supported_versions.json``).
 
 The values are composed as the helm provider does: each ``values`` document in order, then each
 ``set`` entry. A ``set`` value that is a Terraform reference (``${...}``) is known only at apply

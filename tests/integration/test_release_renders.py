@@ -15,9 +15,10 @@ import pytest
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.versions import chart_release, supported_charts
 from tests.integration.release_render import APPLY_TIME, helm_sdk_available, one, render_release
-from tests.support import only, synth
-from tests.test_policies import upstream_dir
+from tests.support import REPO, only, synth
 
+# The charts as vendored test data (unmodified eks-charts copies; see SOURCES.md there).
+CHART_DIR = REPO / "tests" / "data" / "charts" / "aws-load-balancer-controller"
 CHARTS = [r.chart for r in supported_charts()]
 SERVICE_WEBHOOK = "mservice.elbv2.k8s.aws"
 # Rendering takes a synth and a Helm render; several tests read the same configuration.
@@ -28,9 +29,6 @@ _RENDERED: dict[str, list] = {}
 def render(require_tool):
     """``render(chart_version, **settings)`` -> the objects the chart renders for the synthesized release."""
     require_tool(helm_sdk_available(), "helm-python-sdk (pip install helm-python-sdk)")
-    upstream = upstream_dir()
-    available = upstream is not None and (upstream / "chart").is_dir()
-    require_tool(available, "shared/upstream charts (set EKS_LBC_UPSTREAM)")
 
     def render(chart_version: str, **settings):
         key = json.dumps([chart_version, settings], sort_keys=True)
@@ -45,7 +43,7 @@ def render(require_tool):
         cluster = ClusterSettings(cluster_name="demo", region="ap-northeast-1", chart_version=chart_version, **settings)
         stack = LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
         release = only(synth(stack), "resource", "helm_release")
-        return render_release(release, upstream / "chart" / chart_version)
+        return render_release(release, CHART_DIR / chart_version)
 
     return render
 
