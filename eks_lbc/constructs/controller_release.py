@@ -184,6 +184,8 @@ class ControllerRelease(Construct):
 
     @staticmethod
     def _zone_spread(zone_spread: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+        # Every supported chart renders topologySpreadConstraints with toYaml (chart 1.5.3's default is {}
+        # rather than [], so Helm logs "cannot overwrite table with non table" and keeps this list).
         # The chart's selector labels (_helpers.tpl "selectorLabels", the same in every supported chart):
         # app.kubernetes.io/name (the chart name or nameOverride) and app.kubernetes.io/instance (the release).
         name = extra.get("nameOverride")
