@@ -34,6 +34,7 @@ if RUNTIME == "cdktn":
         TerraformLocal,
         TerraformOutput,
         TerraformStack,
+        TerraformVariable,
         Testing,
         Token,
     )
@@ -55,8 +56,41 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktn_provider_helm.release import Release, ReleaseSet
+    from cdktn_provider_kubernetes.deployment_v1 import (
+        DeploymentV1,
+        DeploymentV1Metadata,
+        DeploymentV1Spec,
+        DeploymentV1SpecSelector,
+        DeploymentV1SpecTemplate,
+        DeploymentV1SpecTemplateMetadata,
+        DeploymentV1SpecTemplateSpec,
+        DeploymentV1SpecTemplateSpecContainer,
+        DeploymentV1SpecTemplateSpecContainerLivenessProbe,
+        DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet,
+        DeploymentV1SpecTemplateSpecContainerPort,
+        DeploymentV1SpecTemplateSpecContainerReadinessProbe,
+        DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
+        DeploymentV1SpecTemplateSpecContainerResources,
+        DeploymentV1SpecTemplateSpecContainerSecurityContext,
+        DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
+        DeploymentV1SpecTemplateSpecSecurityContext,
+        DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
+    )
+    from cdktn_provider_kubernetes.ingress_v1 import (
+        IngressV1,
+        IngressV1Metadata,
+        IngressV1Spec,
+        IngressV1SpecRule,
+        IngressV1SpecRuleHttp,
+        IngressV1SpecRuleHttpPath,
+        IngressV1SpecRuleHttpPathBackend,
+        IngressV1SpecRuleHttpPathBackendService,
+        IngressV1SpecRuleHttpPathBackendServicePort,
+        IngressV1Timeouts,
+    )
     from cdktn_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
     from cdktn_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
+    from cdktn_provider_kubernetes.service_v1 import ServiceV1, ServiceV1Metadata, ServiceV1Spec, ServiceV1SpecPort
     from cdktn_provider_tls.data_tls_certificate import DataTlsCertificate
     from cdktn_provider_tls.provider import TlsProvider
 else:
@@ -69,6 +103,7 @@ else:
         TerraformLocal,
         TerraformOutput,
         TerraformStack,
+        TerraformVariable,
         Testing,
         Token,
     )
@@ -90,8 +125,46 @@ else:
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
+    from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
+        DeploymentV1,
+        DeploymentV1Metadata,
+        DeploymentV1Spec,
+        DeploymentV1SpecSelector,
+        DeploymentV1SpecTemplate,
+        DeploymentV1SpecTemplateMetadata,
+        DeploymentV1SpecTemplateSpec,
+        DeploymentV1SpecTemplateSpecContainer,
+        DeploymentV1SpecTemplateSpecContainerLivenessProbe,
+        DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet,
+        DeploymentV1SpecTemplateSpecContainerPort,
+        DeploymentV1SpecTemplateSpecContainerReadinessProbe,
+        DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
+        DeploymentV1SpecTemplateSpecContainerResources,
+        DeploymentV1SpecTemplateSpecContainerSecurityContext,
+        DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
+        DeploymentV1SpecTemplateSpecSecurityContext,
+        DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
+    )
+    from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
+        IngressV1,
+        IngressV1Metadata,
+        IngressV1Spec,
+        IngressV1SpecRule,
+        IngressV1SpecRuleHttp,
+        IngressV1SpecRuleHttpPath,
+        IngressV1SpecRuleHttpPathBackend,
+        IngressV1SpecRuleHttpPathBackendService,
+        IngressV1SpecRuleHttpPathBackendServicePort,
+        IngressV1Timeouts,
+    )
     from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
     from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
+    from cdktf_cdktf_provider_kubernetes.service_v1 import (
+        ServiceV1,
+        ServiceV1Metadata,
+        ServiceV1Spec,
+        ServiceV1SpecPort,
+    )
     from cdktf_cdktf_provider_tls.data_tls_certificate import DataTlsCertificate
     from cdktf_cdktf_provider_tls.provider import TlsProvider
 
@@ -128,6 +201,24 @@ __all__ = [
     "DataAwsIamPolicyDocumentStatementPrincipals",
     "DataAwsPartition",
     "DataTlsCertificate",
+    "DeploymentV1",
+    "DeploymentV1Metadata",
+    "DeploymentV1Spec",
+    "DeploymentV1SpecSelector",
+    "DeploymentV1SpecTemplate",
+    "DeploymentV1SpecTemplateMetadata",
+    "DeploymentV1SpecTemplateSpec",
+    "DeploymentV1SpecTemplateSpecContainer",
+    "DeploymentV1SpecTemplateSpecContainerLivenessProbe",
+    "DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet",
+    "DeploymentV1SpecTemplateSpecContainerPort",
+    "DeploymentV1SpecTemplateSpecContainerReadinessProbe",
+    "DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet",
+    "DeploymentV1SpecTemplateSpecContainerResources",
+    "DeploymentV1SpecTemplateSpecContainerSecurityContext",
+    "DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities",
+    "DeploymentV1SpecTemplateSpecSecurityContext",
+    "DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile",
     "Ec2Tag",
     "EksPodIdentityAssociation",
     "Fn",
@@ -138,6 +229,16 @@ __all__ = [
     "IamPolicy",
     "IamRole",
     "IamRolePolicyAttachment",
+    "IngressV1",
+    "IngressV1Metadata",
+    "IngressV1Spec",
+    "IngressV1SpecRule",
+    "IngressV1SpecRuleHttp",
+    "IngressV1SpecRuleHttpPath",
+    "IngressV1SpecRuleHttpPathBackend",
+    "IngressV1SpecRuleHttpPathBackendService",
+    "IngressV1SpecRuleHttpPathBackendServicePort",
+    "IngressV1Timeouts",
     "KubernetesProvider",
     "KubernetesProviderExec",
     "LocalBackend",
@@ -146,10 +247,15 @@ __all__ = [
     "S3Backend",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",
+    "ServiceV1",
+    "ServiceV1Metadata",
+    "ServiceV1Spec",
+    "ServiceV1SpecPort",
     "TerraformIterator",
     "TerraformLocal",
     "TerraformOutput",
     "TerraformStack",
+    "TerraformVariable",
     "Testing",
     "TlsProvider",
     "Token",

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 DEFAULT_NAMESPACE = "kube-system"
 DEFAULT_SERVICE_ACCOUNT = "aws-load-balancer-controller"
+# High availability: two pods (one leads, one stands by and serves the webhooks), spread across zones.
+DEFAULT_REPLICAS = 2
+DEFAULT_ZONE_SPREAD = "preferred"
+# The chart enables its Service mutating webhook by default; eks-lbc does not (see ControllerRelease).
+DEFAULT_SERVICE_MUTATOR_WEBHOOK = False
 
 # How the controller's pods get AWS credentials.
 IDENTITY_IRSA = "irsa"  # IAM roles for service accounts: OIDC provider + web-identity trust

@@ -29,10 +29,14 @@ from types import MappingProxyType
 from typing import Any
 
 from eks_lbc import _lazy_providers, runtime, validation
+from eks_lbc.chart_values import check_extra_values
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
+    DEFAULT_REPLICAS,
     DEFAULT_SERVICE_ACCOUNT,
+    DEFAULT_SERVICE_MUTATOR_WEBHOOK,
     DEFAULT_STATE_KEY_PREFIX,
+    DEFAULT_ZONE_SPREAD,
     IDENTITIES,
     IDENTITY_IRSA,
     IDENTITY_POD_IDENTITY,
@@ -42,6 +46,7 @@ from eks_lbc.defaults import (
     default_iam_name,
 )
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.images import REGIONAL, regional_repository
 from eks_lbc.partitions import partition_of, supported_partition
 from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
 
@@ -80,6 +85,15 @@ class ClusterSettings:
     state_region: str | None = None
     state_kms_key_id: str | None = None
     state_lockfile: bool = True
+    # Controller image, high availability, webhook, extra chart values, example Ingress.
+    image_repository: str | None = None  # None: the chart's public ECR image; "regional": the region's EKS registry
+    image_tag: str | None = None  # None: the chart's appVersion
+    replicas: int = DEFAULT_REPLICAS
+    pod_disruption_budget: bool = True
+    zone_spread: str = DEFAULT_ZONE_SPREAD
+    enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK
+    helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
+    example_ingress: bool = False
 
     @property
     def stack_name(self) -> str:
@@ -185,6 +199,17 @@ def string_map(check_key: Callable[[str, str], str], check_value: Callable[[str,
     return parse
 
 
+def json_object(source: str, raw: Any) -> dict[str, Any]:
+    """A JSON object (in the environment: its JSON text, e.g. ``{"logLevel": "debug"}``)."""
+    if not isinstance(raw, Mapping):
+        raise InvalidSetting(source, raw, 'a JSON object, e.g. {"logLevel": "debug"}')
+    return dict(raw)
+
+
+def _image_repository(source: str, raw: str) -> str:
+    return raw if raw == REGIONAL else validation.image_repository(source, raw)
+
+
 def _chart_version(source: str, raw: str) -> str:
     chart_release(raw, source)
     return raw
@@ -225,6 +250,16 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("state_region", "stateRegion", text(validation.region)),
     _Field("state_kms_key_id", "stateKmsKeyId", text(validation.kms_key)),
     _Field("state_lockfile", "stateLockfile", boolean),
+
+
+    _Field("image_repository", "imageRepository", text(_image_repository)),
+    _Field("image_tag", "imageTag", text(validation.image_tag)),
+    _Field("replicas", "replicas", integer(validation.REPLICAS_MIN, validation.REPLICAS_MAX)),
+    _Field("pod_disruption_budget", "podDisruptionBudget", boolean),
+    _Field("zone_spread", "zoneSpread", text(validation.zone_spread)),
+    _Field("enable_service_mutator_webhook", "enableServiceMutatorWebhook", boolean),
+    _Field("helm_values", "helmValues", json_object),
+    _Field("example_ingress", "exampleIngress", boolean),
 )
 
 # Keep the table and the dataclasses in step.
@@ -323,6 +358,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
                 values[f.attribute] = value
                 sources[f.attribute] = source
         _check_cluster(values, sources)
+        _check_chart_dependent(values, sources)
         clusters.append(ClusterSettings(**values))
 
     seen: dict[str, int] = {}
@@ -397,3 +433,13 @@ def _sibling(source: str, key: str, env_suffix: str) -> str:
     if source.startswith(ENV_PREFIX):
         return ENV_PREFIX + env_suffix
     return source.rsplit(".", 1)[0] + "." + key
+
+
+
+def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """Checks that need another setting: extra Helm values against the chart version, the regional registry."""
+    chart_version = values.get("chart_version") or default_chart_version()
+    if "helm_values" in values:
+        values["helm_values"] = check_extra_values(sources["helm_values"], values["helm_values"], chart_version)
+    if values.get("image_repository") == REGIONAL:
+        regional_repository(values["region"], sources["image_repository"])

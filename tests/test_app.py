@@ -81,3 +81,28 @@ def test_one_stack_per_cluster(tmp_path):
     stacks = sorted(p.name for p in (tmp_path / "out" / "stacks").iterdir())
     assert stacks == ["eks-lbc-dublin-1", "eks-lbc-tokyo-1"]
     assert '"region": "eu-west-1"' in (tmp_path / "out" / "stacks" / "eks-lbc-dublin-1" / "cdk.tf.json").read_text()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("EKS_LBC_REPLICAS", "0", "invalid EKS_LBC_REPLICAS: 0; expected a whole number from 1 to 10"),
+        (
+            "EKS_LBC_HELM_VALUES",
+            '{"replicaCount": 3}',
+            "invalid EKS_LBC_HELM_VALUES.replicaCount: 3; expected no value here: eks-lbc sets replicaCount itself",
+        ),
+        (
+            "EKS_LBC_HELM_VALUES",
+            '{"podLables": {}}',
+            "invalid EKS_LBC_HELM_VALUES.podLables: {}; expected a value key that chart 3.5.0 reads",
+        ),
+    ],
+)
+def test_bad_json_setting_exits_with_one_line_naming_the_key(tmp_path, variable, value, message):
+    folder = project(tmp_path)
+    result = run(folder, **{variable: value})
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"eks-lbc: {message}" in result.stderr
+    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text() == MARKER

@@ -47,6 +47,8 @@ LIBRARY_USER = textwrap.dedent(
         issuer_url=cluster.identity.get(0).oidc.get(0).issuer,
         region="us-east-1",
         vpc_id=cluster.vpc_config.vpc_id,
+        image_repository="regional",             # needs data/ecr_registries.json
+        helm_values={"logLevel": "debug"},       # checked against data/chart_values/<chart>.json
     )
     app.synth()
     preload = _lazy_providers.node_preload_option()
@@ -101,4 +103,6 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     out = (user / "out" / "stacks" / "platform" / "cdk.tf.json").read_text()
     assert '"name": "${aws_eks_cluster.cluster.name}-aws-lbc"' in out
     assert "elasticloadbalancing:DescribeTrustStores" in out  # the vendored policy travelled in the wheel
+    assert "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon/aws-load-balancer-controller" in out  # and the data
+    assert "logLevel: debug" in out
     assert "${aws_eks_cluster.cluster.identity[0].oidc[0].issuer}" in out

@@ -313,6 +313,50 @@ def test_top_level_settings_are_shared_and_a_cluster_entry_replaces_them(tmp_pat
     assert (dict(a.tags), a.state_bucket) == ({"team": "platform"}, "acme-state")
     assert a.state_key == "eks-lbc/eks-lbc-a.tfstate"
     assert (dict(b.tags), b.state_bucket, b.partition) == ({"team": "china"}, "acme-cn-state", "aws-cn")
+def test_production_feature_defaults(tmp_path):
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, BASE), environ={}).clusters
+    assert cluster.image_repository is None and cluster.image_tag is None  # the chart's public ECR image
+    assert (cluster.replicas, cluster.pod_disruption_budget, cluster.zone_spread) == (2, True, "preferred")
+    assert cluster.enable_service_mutator_webhook is False
+    assert cluster.helm_values == {}
+    assert cluster.example_ingress is False
+
+
+def test_production_features_from_the_environment(tmp_path):
+    env = {
+        "EKS_LBC_IMAGE_REPOSITORY": "111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/mirror/lbc",
+        "EKS_LBC_IMAGE_TAG": "v3.5.0",
+        "EKS_LBC_REPLICAS": "3",
+        "EKS_LBC_POD_DISRUPTION_BUDGET": "0",
+        "EKS_LBC_ZONE_SPREAD": "required",
+        "EKS_LBC_ENABLE_SERVICE_MUTATOR_WEBHOOK": "true",
+        "EKS_LBC_HELM_VALUES": '{"logLevel": "debug", "podLabels": {"team": "platform"}}',
+        "EKS_LBC_EXAMPLE_INGRESS": "1",
+    }
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, BASE), environ=env).clusters
+    assert cluster.image_repository == env["EKS_LBC_IMAGE_REPOSITORY"] and cluster.image_tag == "v3.5.0"
+    assert (cluster.replicas, cluster.pod_disruption_budget, cluster.zone_spread) == (3, False, "required")
+    assert cluster.enable_service_mutator_webhook is True
+    assert cluster.helm_values == {"logLevel": "debug", "podLabels": {"team": "platform"}}
+    assert cluster.example_ingress is True
+
+
+def test_production_features_from_cdktf_json(tmp_path):
+    context = {
+        **BASE,
+        "imageRepository": "regional",
+        "replicas": 1,
+        "zoneSpread": "off",
+        "podDisruptionBudget": False,
+        "enableServiceMutatorWebhook": False,
+        "helmValues": {"controllerConfig": {"featureGates": {"SubnetsClusterTagCheck": False}}},
+        "exampleIngress": True,
+    }
+    (cluster,) = load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters
+    assert cluster.image_repository == "regional"
+    assert (cluster.replicas, cluster.zone_spread, cluster.pod_disruption_budget) == (1, "off", False)
+    assert cluster.helm_values == {"controllerConfig": {"featureGates": {"SubnetsClusterTagCheck": False}}}
+    assert cluster.example_ingress is True
 
 
 @pytest.mark.parametrize(
@@ -354,6 +398,28 @@ def test_bad_new_setting_names_field_value_and_form(tmp_path, variable, value, e
     with pytest.raises(InvalidSetting) as caught:
         load_settings(write_cdktf_json(tmp_path, BASE), environ=environ)
     assert caught.value.field.startswith(variable)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("EKS_LBC_IMAGE_REPOSITORY", "aws-load-balancer-controller", "registry host"),
+        ("EKS_LBC_IMAGE_REPOSITORY", "public.ecr.aws/eks/aws-load-balancer-controller:v3.5.0", "no tag"),
+        ("EKS_LBC_IMAGE_TAG", "sha256:abc", "image tag"),
+        ("EKS_LBC_REPLICAS", "0", "from 1 to 10"),
+        ("EKS_LBC_REPLICAS", "two", "from 1 to 10"),
+        ("EKS_LBC_POD_DISRUPTION_BUDGET", "yes", "true or false"),
+        ("EKS_LBC_ZONE_SPREAD", "zones", "'preferred'"),
+        ("EKS_LBC_ENABLE_SERVICE_MUTATOR_WEBHOOK", "on", "true or false"),
+        ("EKS_LBC_HELM_VALUES", "[1, 2]", "JSON object"),
+        ("EKS_LBC_HELM_VALUES", "{logLevel: debug}", "JSON object"),
+        ("EKS_LBC_EXAMPLE_INGRESS", "2", "true or false"),
+    ],
+)
+def test_bad_production_feature_value(tmp_path, variable, value, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={variable: value})
+    assert caught.value.field == variable
     assert expected in caught.value.expected
 
 
@@ -462,3 +528,63 @@ def test_state_kms_key_arn_must_be_of_the_state_regions_partition(tmp_path):
         load_one(tmp_path, {**state, "stateRegion": "cn-north-1"})
     with pytest.raises(InvalidSetting, match="KMS key"):
         load_one(tmp_path, {**state, "stateRegion": "eu-west-1", "stateKmsKeyId": "key/123"})
+
+
+@pytest.mark.parametrize(
+    ("helm_values", "field", "expected"),
+    [
+        ({"clusterName": "other"}, "clusterName", "the clusterName setting (cluster_name= in the constructs)"),
+        ({"serviceAccount": {"annotations": {}}}, "serviceAccount", "serviceAccountName setting"),
+        ({"image": {"tag": "v1"}}, "image.tag", "imageTag"),
+        ({"replicaCount": 3}, "replicaCount", "replicas"),
+        ({"podDisruptionBudget": {"minAvailable": 1}}, "podDisruptionBudget", "podDisruptionBudget"),
+        ({"topologySpreadConstraints": []}, "topologySpreadConstraints", "zoneSpread"),
+        ({"enableServiceMutatorWebhook": True}, "enableServiceMutatorWebhook", "enableServiceMutatorWebhook"),
+        ({"replicacount": 3}, "replicacount", "did you mean 'replicaCount'"),
+        ({"image": {"pullpolicy": "Always"}}, "image.pullpolicy", "'pullPolicy'"),
+    ],
+)
+def test_helm_values_refuse_owned_and_unknown_keys_naming_the_path(tmp_path, helm_values, field, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, {**BASE, "helmValues": helm_values}), environ={})
+    assert caught.value.field == f"cdktf.json context.eks-lbc.helmValues.{field}"
+    assert expected in caught.value.expected
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_HELM_VALUES": json.dumps(helm_values)})
+    assert caught.value.field == f"EKS_LBC_HELM_VALUES.{field}"
+
+
+def test_helm_values_are_checked_against_each_clusters_chart_version(tmp_path):
+    context = {
+        "helmValues": {"albGatewayMaxConcurrentReconciles": 5},  # a 3.x key
+        "clusters": [
+            {"clusterName": "new", "region": "us-east-1"},
+            {"clusterName": "old", "region": "us-east-1", "chartVersion": "1.5.3"},
+        ],
+    }
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.helmValues.albGatewayMaxConcurrentReconciles"
+    assert "chart 1.5.3" in caught.value.expected
+    # A cluster entry's own helmValues replace the shared ones (they are not merged).
+    context["clusters"][1]["helmValues"] = {"logLevel": "debug"}
+    new, old = load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters
+    assert new.helm_values == {"albGatewayMaxConcurrentReconciles": 5}
+    assert old.helm_values == {"logLevel": "debug"}
+
+
+def test_regional_image_needs_a_region_with_an_eks_registry(tmp_path):
+    context = {**BASE, "region": "xx-nowhere-1", "imageRepository": "regional"}
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.imageRepository"
+    assert "ap-northeast-1" in caught.value.expected  # lists the regions that have one
+
+
+def test_every_setting_is_documented_in_the_readme_table():
+    from eks_lbc.settings import _FIELDS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    for f in _FIELDS:
+        assert any(line.startswith(f"| `{f.key}` | `{f.env}` |") for line in rows), f"README lacks a row for {f.key}"

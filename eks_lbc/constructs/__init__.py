@@ -2,6 +2,7 @@
 
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.example_ingress import ExampleIngress
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
 from eks_lbc.constructs.oidc_provider import ExistingOidcProvider, ImportedOidcProvider, OidcProvider, OidcProviderRef
@@ -12,6 +13,7 @@ from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
 __all__ = [
     "ControllerPolicy",
     "ControllerRelease",
+    "ExampleIngress",
     "ExistingOidcProvider",
     "ImportedOidcProvider",
     "IrsaRole",

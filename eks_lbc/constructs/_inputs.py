@@ -12,20 +12,29 @@ from eks_lbc.partitions import check_partition, supported_partition
 
 
 def is_token(value: object) -> bool:
-    """True when ``value`` is an unresolved cdktf token (known only at apply time).
+    """True when ``value`` is an unresolved cdktf token (known only at apply time): a string or a number.
 
     A string token is encoded as ``${TfToken[...]}``, so a string without ``${`` is
     answered here, and a token string is asked about once: each question is a round
     trip to the jsii kernel, which adds up with many stacks. The answers are the same
-    as ``Token.is_unresolved`` (tests/constructs/test_inputs.py).
+    as ``Token.is_unresolved`` (tests/constructs/test_inputs.py). Numbers are asked directly.
     """
-    return isinstance(value, str) and "${" in value and _is_unresolved(value)
+    if isinstance(value, str):
+        return "${" in value and _is_unresolved(value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and Token.is_unresolved(value)
 
 
 @lru_cache(maxsize=4096)
 def _is_unresolved(value: str) -> bool:
     # A string's encoding never changes, so neither does the answer.
     return Token.is_unresolved(value)
+
+
+def flag(field: str, value: object) -> bool:
+    """A Python ``bool`` property (it changes which values are rendered, so it cannot be a token)."""
+    if not isinstance(value, bool):
+        raise InvalidSetting(field, value, "True or False")
+    return value
 
 
 def checked(check: Callable[[str, str], str], field: str, value: str) -> str:

@@ -8,12 +8,18 @@ from typing import Any
 import yaml
 
 from eks_lbc import validation
-from eks_lbc._cdk import Construct, Release, ReleaseSet
-from eks_lbc.constructs._inputs import checked, is_token
+from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, Token
+from eks_lbc.chart_values import chart_values, check_extra_values, selector_name
+from eks_lbc.constructs._inputs import checked, flag, is_token
+from eks_lbc.defaults import DEFAULT_REPLICAS, DEFAULT_SERVICE_MUTATOR_WEBHOOK, DEFAULT_ZONE_SPREAD
+from eks_lbc.images import REGIONAL, REGIONAL_REPOSITORY_PATH, regional_registries, regional_repository
 from eks_lbc.versions import CHART_NAME, CHART_REPOSITORY, chart_release, default_chart_version
 
 RELEASE_NAME = "aws-load-balancer-controller"
 DEFAULT_TIMEOUT_SECONDS = 600
+ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone"
+
+_WHEN_UNSATISFIABLE = {"preferred": "ScheduleAnyway", "required": "DoNotSchedule"}
 
 
 def merge_values(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -36,8 +42,20 @@ class ControllerRelease(Construct):
     ready and is atomic with ``cleanup_on_fail``, so a failed install or upgrade is
     rolled back instead of leaving a half-installed controller.
 
+    High availability by default: ``replicas`` (2) pods, a PodDisruptionBudget with
+    ``maxUnavailable: 1`` (the chart renders it only with 2 or more replicas) and a
+    topology spread across zones (``topology.kubernetes.io/zone``) selecting the chart's
+    pod labels, on top of the chart's own soft anti-affinity across nodes.
+
+    The Service mutating webhook is off by default (the chart's default is on): with it,
+    the API server sends every new Service to the controller and, its failure policy being
+    ``Fail``, rejects Services while no controller pod is ready (first install, a node
+    drain, a broken upgrade), which breaks unrelated workloads; it also silently makes
+    this controller the owner of every new ``type: LoadBalancer`` Service. Without it,
+    Services opt in with ``spec.loadBalancerClass: service.k8s.aws/nlb``.
+
     Concrete scalars go into the release's YAML ``values``; values only known at apply
-    time (tokens) go into ``set`` entries typed ``string``.
+    time (tokens) go into ``set`` entries (``string``-typed, except the replica count).
 
     :param cluster_name: EKS cluster name (``clusterName``).
     :param region: AWS region (``region``).
@@ -46,7 +64,19 @@ class ControllerRelease(Construct):
         service-account resource's name so the release waits for it.
     :param namespace: namespace of the release and the service account.
     :param chart_version: pinned chart version; default the newest supported.
-    :param values: further chart values, deep-merged over the construct's own.
+    :param image_repository: controller image repository (``image.repository``) for clusters that
+        cannot pull from public ECR, with its registry host and no tag; ``"regional"`` picks the EKS
+        image registry of ``region`` (``<account>.dkr.ecr.<region>.amazonaws.com/amazon/aws-load-balancer-controller``).
+        Default: the chart's ``public.ecr.aws/eks/aws-load-balancer-controller``.
+    :param image_tag: image tag (``image.tag``); default the chart's appVersion (the pinned controller release).
+    :param replicas: controller pods (``replicaCount``), 1-10; default 2. May be a number token.
+    :param pod_disruption_budget: a PodDisruptionBudget with ``maxUnavailable: 1``; default True.
+    :param zone_spread: ``"preferred"`` (default: spread replicas across zones when the scheduler
+        can), ``"required"`` (never schedule a replica that would unbalance zones) or ``"off"``.
+    :param enable_service_mutator_webhook: the chart's ``enableServiceMutatorWebhook``; default False.
+    :param values: further chart values, deep-merged over the construct's own; keys are checked
+        against the pinned chart (a misspelt key is an error, not silently ignored) and keys this
+        construct sets are refused (see :data:`eks_lbc.chart_values.OWNED_VALUES`).
     :param depends_on: resources that must exist before the controller starts
         (the service account and the role's policy attachment).
     :param timeout_seconds: how long Helm waits for the release to become ready (default 600).
@@ -63,6 +93,12 @@ class ControllerRelease(Construct):
         service_account_name: str,
         namespace: str,
         chart_version: str | None = None,
+        image_repository: str | None = None,
+        image_tag: str | None = None,
+        replicas: int = DEFAULT_REPLICAS,
+        pod_disruption_budget: bool = True,
+        zone_spread: str = DEFAULT_ZONE_SPREAD,
+        enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
         values: Mapping[str, Any] | None = None,
         depends_on: Sequence[Any] = (),
         timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
@@ -75,21 +111,45 @@ class ControllerRelease(Construct):
         checked(validation.service_account_name, "service_account_name", service_account_name)
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
+        if not is_token(replicas):
+            validation.replicas("replicas", replicas)
+        validation.zone_spread("zone_spread", zone_spread)
+        extra = check_extra_values("values", values or {}, self.chart_version)
+        chart = chart_values(self.chart_version)
 
-        scalars = {
+        repository = self._repository(image_repository, region)
+        if image_tag is not None:
+            checked(validation.image_tag, "image_tag", image_tag)
+        # The image the release runs, <repository>:<tag>: what to mirror into a private registry.
+        self.image = f"{repository or chart.image_repository}:{image_tag or chart.image_tag}"
+
+        scalars: dict[str, Any] = {
             "clusterName": cluster_name,
             "region": region,
             "vpcId": vpc_id,
             "serviceAccount.name": service_account_name,
+            "image.repository": repository,
+            "image.tag": image_tag,
+            "replicaCount": replicas,
         }
-        static: dict[str, Any] = {"serviceAccount": {"create": False}}
+        static: dict[str, Any] = {
+            "serviceAccount": {"create": False},
+            "enableServiceMutatorWebhook": flag("enable_service_mutator_webhook", enable_service_mutator_webhook),
+        }
+        if flag("pod_disruption_budget", pod_disruption_budget):
+            static["podDisruptionBudget"] = {"maxUnavailable": 1}
+        if zone_spread != "off":
+            static["topologySpreadConstraints"] = [self._zone_spread(zone_spread, extra)]
         computed: list[ReleaseSet] = []
         for key, value in scalars.items():
+            if value is None:
+                continue
             if is_token(value):
-                computed.append(ReleaseSet(name=key, value=value, type="string"))
+                typed = "string" if isinstance(value, str) else None  # a number token: Helm parses "2" as 2
+                computed.append(ReleaseSet(name=key, value=Token.as_string(value), type=typed))
             else:
                 static = merge_values(static, _nest(key, value))
-        self.values = merge_values(static, values or {})
+        self.values = merge_values(static, extra)
         self.set_values = tuple(computed)
 
         self.release = Release(
@@ -108,6 +168,38 @@ class ControllerRelease(Construct):
             timeout=timeout_seconds,
             depends_on=list(depends_on) or None,
         )
+
+    @staticmethod
+    def _repository(image_repository: str | None, region: str) -> str | None:
+        if image_repository is None or is_token(image_repository):
+            return image_repository
+        if image_repository != REGIONAL:
+            return validation.image_repository("image_repository", image_repository)
+        if is_token(region):
+            # Known at plan time only: Terraform looks the region up in the same table
+            # (an unknown region fails the plan).
+            registry = Fn.lookup(dict(regional_registries()), region)
+            return f"{registry}/{REGIONAL_REPOSITORY_PATH}"
+        return regional_repository(region)
+
+    @staticmethod
+    def _zone_spread(zone_spread: str, extra: Mapping[str, Any]) -> dict[str, Any]:
+        # Every supported chart renders topologySpreadConstraints with toYaml (chart 1.5.3's default is {}
+        # rather than [], so Helm logs "cannot overwrite table with non table" and keeps this list).
+        # The chart's selector labels (_helpers.tpl "selectorLabels", the same in every supported chart):
+        # app.kubernetes.io/name (the chart name or nameOverride) and app.kubernetes.io/instance (the release).
+        name = extra.get("nameOverride")
+        return {
+            "maxSkew": 1,
+            "topologyKey": ZONE_TOPOLOGY_KEY,
+            "whenUnsatisfiable": _WHEN_UNSATISFIABLE[zone_spread],
+            "labelSelector": {
+                "matchLabels": {
+                    "app.kubernetes.io/name": name if is_token(name) else selector_name(extra),
+                    "app.kubernetes.io/instance": RELEASE_NAME,
+                }
+            },
+        }
 
 
 def _nest(dotted: str, value: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, DataAwsPartition
+from eks_lbc.chart_values import check_extra_values
 from eks_lbc.constructs._inputs import checked, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
@@ -17,7 +18,10 @@ from eks_lbc.constructs.service_account import AUDIENCE_ANNOTATION, ServiceAccou
 from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
+    DEFAULT_REPLICAS,
     DEFAULT_SERVICE_ACCOUNT,
+    DEFAULT_SERVICE_MUTATOR_WEBHOOK,
+    DEFAULT_ZONE_SPREAD,
     IDENTITIES,
     IDENTITY_IRSA,
     STS_AUDIENCE,
@@ -71,7 +75,16 @@ class LoadBalancerController(Construct):
         derived from a concrete ``region``, else read from ``data.aws_partition`` at plan time.
     :param public_subnet_ids: subnets to tag ``kubernetes.io/role/elb=1``; default none.
     :param private_subnet_ids: subnets to tag ``kubernetes.io/role/internal-elb=1``; default none.
-    :param helm_values: extra chart values, deep-merged over the construct's own.
+    :param image_repository: controller image repository for clusters without public ECR access, or
+        ``"regional"`` for the region's EKS image registry; default the chart's public ECR image.
+    :param image_tag: controller image tag; default the chart's appVersion.
+    :param replicas: controller pods; default 2.
+    :param pod_disruption_budget: PodDisruptionBudget ``maxUnavailable: 1``; default True.
+    :param zone_spread: ``"preferred"`` (default), ``"required"`` or ``"off"``: topology spread across zones.
+    :param enable_service_mutator_webhook: the chart's Service mutating webhook; default False
+        (see :class:`ControllerRelease` for why).
+    :param helm_values: extra chart values, deep-merged over the construct's own; checked against the
+        pinned chart's keys, and keys the construct sets itself are refused.
     """
 
     def __init__(
@@ -98,6 +111,12 @@ class LoadBalancerController(Construct):
         partition: str | None = None,
         public_subnet_ids: Sequence[str] = (),
         private_subnet_ids: Sequence[str] = (),
+        image_repository: str | None = None,
+        image_tag: str | None = None,
+        replicas: int = DEFAULT_REPLICAS,
+        pod_disruption_budget: bool = True,
+        zone_spread: str = DEFAULT_ZONE_SPREAD,
+        enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
         helm_values: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -151,6 +170,8 @@ class LoadBalancerController(Construct):
             path=iam_path,
             tags=tags,
         )
+        # Checked here too so an error names this construct's property.
+        helm_values = check_extra_values("helm_values", helm_values or {}, self.policy.chart_version)
         attachment = self.role.attach_policy("controller-policy", self.policy.arn)
         self.service_account = ServiceAccount(
             self,
@@ -179,6 +200,12 @@ class LoadBalancerController(Construct):
             service_account_name=self.service_account.name,
             namespace=namespace,
             chart_version=self.policy.chart_version,
+            image_repository=image_repository,
+            image_tag=image_tag,
+            replicas=replicas,
+            pod_disruption_budget=pod_disruption_budget,
+            zone_spread=zone_spread,
+            enable_service_mutator_webhook=enable_service_mutator_webhook,
             values=helm_values,
             depends_on=prerequisites,
         )
@@ -236,3 +263,8 @@ class LoadBalancerController(Construct):
     @property
     def controller_version(self) -> str:
         return self.release.controller_version
+
+    @property
+    def image(self) -> str:
+        """The controller image, ``<repository>:<tag>``."""
+        return self.release.image

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eks_lbc._cdk import Construct, DataAwsEksCluster, LocalBackend, S3Backend, TerraformOutput, TerraformStack
-from eks_lbc.constructs import LoadBalancerController
+from eks_lbc.constructs import ExampleIngress, LoadBalancerController
 from eks_lbc.defaults import IDENTITY_IRSA, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_EXISTING
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks.providers import add_cluster_providers
@@ -20,6 +20,9 @@ class LoadBalancerControllerStack(TerraformStack):
     re-synthesis and holds no machine-specific directory); with ``state_bucket`` set it is in
     S3 (see :func:`add_backend`). The aws provider tags every taggable resource with the
     cluster's ``tags`` (``default_tags``).
+
+    With ``cluster.example_ingress`` it also deploys :class:`ExampleIngress` (id ``example-ingress``)
+    and outputs its ALB's hostname.
     """
 
     def __init__(self, scope: Construct, id: str, *, cluster: ClusterSettings) -> None:
@@ -55,6 +58,13 @@ class LoadBalancerControllerStack(TerraformStack):
             permissions_boundary=cluster.permissions_boundary,
             public_subnet_ids=cluster.public_subnet_ids,
             private_subnet_ids=cluster.private_subnet_ids,
+            image_repository=cluster.image_repository,
+            image_tag=cluster.image_tag,
+            replicas=cluster.replicas,
+            pod_disruption_budget=cluster.pod_disruption_budget,
+            zone_spread=cluster.zone_spread,
+            enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
+            helm_values=cluster.helm_values,
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
@@ -81,6 +91,20 @@ class LoadBalancerControllerStack(TerraformStack):
             value=self.controller.controller_version,
             description="controller release the chart ships",
         )
+        TerraformOutput(
+            self,
+            "controller_image",
+            value=self.controller.image,
+            description="controller image the release runs (mirror it for clusters without public ECR access)",
+        )
+        if cluster.example_ingress:
+            example = ExampleIngress(self, "example-ingress", controller=self.controller)
+            TerraformOutput(
+                self,
+                "example_ingress_hostname",
+                value=example.hostname,
+                description="DNS name of the example Ingress's ALB",
+            )
 
 
 def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:

@@ -1,9 +1,11 @@
 import pytest
 import yaml
 
+from eks_lbc.chart_values import OWNED_VALUES
 from eks_lbc.constructs import ControllerRelease
 from eks_lbc.constructs.controller_release import merge_values
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.versions import supported_charts
 from tests.support import new_stack, only, synth
 
 PROPS = dict(
@@ -39,9 +41,35 @@ def test_concrete_values_go_to_yaml_values():
         "region": "ap-northeast-1",
         "vpcId": "vpc-0123456789abcdef0",
         "serviceAccount": {"create": False, "name": "aws-load-balancer-controller"},
+        "replicaCount": 2,
+        "podDisruptionBudget": {"maxUnavailable": 1},
+        "topologySpreadConstraints": [ZONE_SPREAD],
+        "enableServiceMutatorWebhook": False,
     }
     assert "set" not in release
     assert "image" not in yaml.safe_load(document)  # the chart's default public ECR image
+
+
+# The chart's selector labels (templates/_helpers.tpl "selectorLabels" in 3.5.0, 1.17.1 and 1.5.3):
+# app.kubernetes.io/name = chart name (or nameOverride), app.kubernetes.io/instance = release name.
+ZONE_SPREAD = {
+    "maxSkew": 1,
+    "topologyKey": "topology.kubernetes.io/zone",
+    "whenUnsatisfiable": "ScheduleAnyway",
+    "labelSelector": {
+        "matchLabels": {
+            "app.kubernetes.io/name": "aws-load-balancer-controller",
+            "app.kubernetes.io/instance": "aws-load-balancer-controller",
+        }
+    },
+}
+
+
+def values_of(**props):
+    stack = new_stack()
+    construct = ControllerRelease(stack, "release", **{**PROPS, **props})
+    release = only(synth(stack), "resource", "helm_release")
+    return yaml.safe_load(release["values"][0]), release.get("set", []), construct
 
 
 def test_tokens_go_to_string_typed_set():
@@ -81,3 +109,183 @@ def test_merge_values_is_deep():
         "d": 1,
         "e": 4,
     }
+
+
+def test_ha_can_be_turned_down():
+    values, _, _ = values_of(replicas=1, pod_disruption_budget=False, zone_spread="off")
+    assert values["replicaCount"] == 1
+    assert "podDisruptionBudget" not in values and "topologySpreadConstraints" not in values
+
+
+def test_required_zone_spread_does_not_schedule_an_unbalancing_replica():
+    values, _, _ = values_of(zone_spread="required", replicas=3)
+    (constraint,) = values["topologySpreadConstraints"]
+    assert constraint == {**ZONE_SPREAD, "whenUnsatisfiable": "DoNotSchedule"}
+    assert values["replicaCount"] == 3
+
+
+def test_zone_spread_selects_the_renamed_pods_when_name_is_overridden():
+    values, _, _ = values_of(values={"nameOverride": "lbc"})
+    labels = values["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"]
+    assert labels == {"app.kubernetes.io/name": "lbc", "app.kubernetes.io/instance": "aws-load-balancer-controller"}
+
+
+def test_replica_count_token_goes_to_an_untyped_set():
+    from eks_lbc._cdk import TerraformVariable, Token
+
+    stack = new_stack()
+    count = TerraformVariable(stack, "replicas", type="number")
+    ControllerRelease(stack, "release", **PROPS, replicas=count.number_value)
+    release = only(synth(stack), "resource", "helm_release")
+    assert {"name": "replicaCount", "value": "${var.replicas}"} in release["set"]
+    assert "replicaCount" not in yaml.safe_load(release["values"][0])
+    assert Token.is_unresolved(count.number_value)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("replicas", 0),
+        ("replicas", 11),
+        ("replicas", True),
+        ("replicas", "2"),
+        ("zone_spread", "zone"),
+        ("pod_disruption_budget", "yes"),
+        ("enable_service_mutator_webhook", 1),
+        ("image_repository", "aws-load-balancer-controller"),
+        ("image_repository", "public.ecr.aws/eks/aws-load-balancer-controller:v3.5.0"),
+        ("image_tag", "sha256:0123"),
+        ("image_tag", "-v1"),
+    ],
+)
+def test_bad_options(field, value):
+    with pytest.raises(InvalidSetting) as caught:
+        ControllerRelease(new_stack(), "release", **{**PROPS, field: value})
+    assert caught.value.field == field
+
+
+def test_service_mutator_webhook_is_off_unless_asked_for():
+    assert values_of()[0]["enableServiceMutatorWebhook"] is False
+    assert values_of(enable_service_mutator_webhook=True)[0]["enableServiceMutatorWebhook"] is True
+
+
+@pytest.mark.parametrize("chart", [r.chart for r in supported_charts()])
+def test_default_image_is_the_charts_public_ecr_image_at_its_app_version(chart):
+    _, _, construct = values_of(chart_version=chart)
+    release = next(r for r in supported_charts() if r.chart == chart)
+    assert construct.image == f"public.ecr.aws/eks/aws-load-balancer-controller:{release.controller}"
+
+
+def test_private_registry_repository_keeps_the_pinned_tag():
+    repository = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/mirror/aws-load-balancer-controller"
+    values, _, construct = values_of(image_repository=repository)
+    assert values["image"] == {"repository": repository}
+    assert construct.image == f"{repository}:v3.5.0"
+
+
+def test_image_tag_override():
+    values, _, construct = values_of(image_tag="v3.5.0-patched")
+    assert values["image"] == {"tag": "v3.5.0-patched"}
+    assert construct.image == "public.ecr.aws/eks/aws-load-balancer-controller:v3.5.0-patched"
+
+
+@pytest.mark.parametrize(
+    ("region", "registry"),
+    [
+        ("ap-northeast-1", "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com"),
+        ("cn-north-1", "918309763551.dkr.ecr.cn-north-1.amazonaws.com.cn"),
+        ("ap-east-2", "533267051163.dkr.ecr.ap-east-2.amazonaws.com"),  # upstream's table says ap-east-1 (typo)
+    ],
+)
+def test_regional_repository_is_the_regions_eks_registry(region, registry):
+    values, _, _ = values_of(region=region, image_repository="regional")
+    assert values["image"] == {"repository": f"{registry}/amazon/aws-load-balancer-controller"}
+
+
+def test_regional_repository_for_a_region_without_one_is_an_error():
+    with pytest.raises(InvalidSetting) as caught:
+        values_of(region="xx-nowhere-1", image_repository="regional")
+    assert caught.value.field == "image_repository"
+    assert "xx-nowhere-1" in caught.value.expected
+
+
+def test_regional_repository_with_a_token_region_is_looked_up_by_terraform():
+    from eks_lbc._cdk import TerraformVariable
+
+    stack = new_stack()
+    region = TerraformVariable(stack, "region", type="string").string_value
+    ControllerRelease(stack, "release", **{**PROPS, "region": region}, image_repository="regional")
+    release = only(synth(stack), "resource", "helm_release")
+    (entry,) = [s for s in release["set"] if s["name"] == "image.repository"]
+    assert entry["type"] == "string"
+    # The table indexed by the region: an unknown region fails the plan ("does not identify an element").
+    assert entry["value"].startswith('${{"af-south-1" = "877085696533.dkr.ecr.af-south-1.amazonaws.com", ')
+    assert '"eu-west-1" = "602401143452.dkr.ecr.eu-west-1.amazonaws.com"' in entry["value"]
+    assert entry["value"].endswith("}[var.region]}/amazon/aws-load-balancer-controller")
+
+
+def test_token_image_repository_goes_to_a_string_set():
+    from eks_lbc._cdk import DataAwsEksCluster
+
+    stack = new_stack()
+    repository = DataAwsEksCluster(stack, "cluster", name="demo").name
+    ControllerRelease(stack, "release", **PROPS, image_repository=repository)
+    release = only(synth(stack), "resource", "helm_release")
+    assert {"name": "image.repository", "value": "${data.aws_eks_cluster.cluster.name}", "type": "string"} in (
+        release["set"]
+    )
+
+
+def test_extra_values_merge_beside_the_constructs_own():
+    values, _, _ = values_of(
+        image_repository="registry.example.com/lbc",
+        values={"image": {"pullPolicy": "Always"}, "podLabels": {"team": "platform"}, "logLevel": "debug"},
+    )
+    assert values["image"] == {"repository": "registry.example.com/lbc", "pullPolicy": "Always"}
+    assert values["podLabels"] == {"team": "platform"} and values["logLevel"] == "debug"
+
+
+@pytest.mark.parametrize("path", sorted(OWNED_VALUES))
+def test_extra_values_may_not_set_what_the_construct_owns(path):
+    head, _, rest = path.partition(".")
+    extra = {head: {rest: "x"}} if rest else {head: "x"}
+    with pytest.raises(InvalidSetting) as caught:
+        values_of(values=extra)
+    assert caught.value.field == f"values.{path}"
+    assert f"eks-lbc sets {path} itself" in caught.value.expected
+
+
+def test_a_misspelt_key_is_an_error_with_a_suggestion():
+    with pytest.raises(InvalidSetting) as caught:
+        values_of(values={"podLables": {"team": "platform"}})
+    assert caught.value.field == "values.podLables"
+    assert "silently ignore" in caught.value.expected and "'podLabels'" in caught.value.expected
+
+
+def test_nested_keys_of_the_charts_own_structure_are_checked():
+    with pytest.raises(InvalidSetting) as caught:
+        values_of(values={"serviceMonitor": {"enable": True}})
+    assert caught.value.field == "values.serviceMonitor.enable"
+    assert "'enabled'" in caught.value.expected
+    with pytest.raises(InvalidSetting, match="an object with any of the keys"):
+        values_of(values={"serviceMonitor": True})
+
+
+def test_free_form_maps_accept_any_keys():
+    values, _, _ = values_of(
+        values={
+            "podAnnotations": {"example.com/anything": "x"},
+            "resources": {"requests": {"cpu": "100m"}},
+            "livenessProbe": {"periodSeconds": 20},
+            "controllerConfig": {"featureGates": {"SubnetsClusterTagCheck": False}},
+        }
+    )
+    assert values["controllerConfig"] == {"featureGates": {"SubnetsClusterTagCheck": False}}
+
+
+def test_keys_are_checked_against_the_pinned_chart_version():
+    # albGatewayMaxConcurrentReconciles arrived with the Gateway API support in chart 1.13+.
+    values_of(chart_version="3.5.0", values={"albGatewayMaxConcurrentReconciles": 5})
+    with pytest.raises(InvalidSetting) as caught:
+        values_of(chart_version="1.5.3", values={"albGatewayMaxConcurrentReconciles": 5})
+    assert "chart 1.5.3" in caught.value.expected

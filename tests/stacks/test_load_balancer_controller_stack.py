@@ -8,7 +8,7 @@ import yaml
 
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks import LoadBalancerControllerStack
-from tests.support import only, synth
+from tests.support import address, only, synth
 
 
 def build(**settings):
@@ -42,6 +42,31 @@ NON_DEFAULT = {
 @pytest.mark.runtime("cdktf")
 def test_default_stack_snapshot(default_stack, snapshot_json):
     assert default_stack == snapshot_json
+
+
+PRIVATE_HA = dict(
+    cluster_name="private-tokyo",
+    region="ap-northeast-1",
+    chart_version="1.17.1",
+    image_repository="regional",
+    image_tag="v2.17.1",
+    replicas=3,
+    zone_spread="required",
+    enable_service_mutator_webhook=True,
+    helm_values={"podLabels": {"team": "platform"}, "defaultTags": {"cost-center": "platform"}},
+    example_ingress=True,
+)
+
+
+@pytest.mark.runtime("cdktf")
+def test_private_ha_stack_snapshot(snapshot_json):
+    """Private registry (regional), HA overrides, the webhook on, extra values and the example Ingress."""
+    assert synth(build(**PRIVATE_HA)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_private_ha_stack_snapshot_cdktn(snapshot_json):
+    assert synth(build(**PRIVATE_HA)) == snapshot_json
 
 
 @pytest.mark.runtime("cdktf")
@@ -97,7 +122,15 @@ def test_local_state_path_is_relative(default_stack):
 
 def test_outputs(default_stack):
     outputs = default_stack["output"]
-    assert set(outputs) == {"role_arn", "policy_arn", "oidc_provider_arn", "chart_version", "controller_version"}
+    assert set(outputs) == {
+        "role_arn",
+        "policy_arn",
+        "oidc_provider_arn",
+        "chart_version",
+        "controller_version",
+        "controller_image",
+    }
+    assert outputs["controller_image"]["value"] == "public.ecr.aws/eks/aws-load-balancer-controller:v3.5.0"
     assert outputs["chart_version"]["value"] == "3.5.0"
     assert outputs["controller_version"]["value"] == "v3.5.0"
     assert outputs["role_arn"]["value"].startswith("${aws_iam_role.")
@@ -223,3 +256,32 @@ def test_pod_identity_stack_outputs(pod_identity_stack):
     assert outputs["pod_identity_association_arn"]["value"].startswith("${aws_eks_pod_identity_association.")
     association = only(pod_identity_stack, "resource", "aws_eks_pod_identity_association")
     assert (association["cluster_name"], association["namespace"]) == ("china", "kube-system")
+def test_default_stack_is_highly_available_with_the_service_webhook_off(default_stack):
+    values = yaml.safe_load(only(default_stack, "resource", "helm_release")["values"][0])
+    assert values["replicaCount"] == 2
+    assert values["podDisruptionBudget"] == {"maxUnavailable": 1}
+    (spread,) = values["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "topology.kubernetes.io/zone" and spread["whenUnsatisfiable"] == "ScheduleAnyway"
+    assert values["enableServiceMutatorWebhook"] is False
+    assert "kubernetes_ingress_v1" not in default_stack["resource"]  # the example is opt-in
+
+
+def test_settings_reach_the_release_and_the_example():
+    out = synth(build(**PRIVATE_HA))
+    release = only(out, "resource", "helm_release")
+    values = yaml.safe_load(release["values"][0])
+    assert values["image"] == {
+        "repository": "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller",
+        "tag": "v2.17.1",
+    }
+    assert values["replicaCount"] == 3 and values["enableServiceMutatorWebhook"] is True
+    assert values["topologySpreadConstraints"][0]["whenUnsatisfiable"] == "DoNotSchedule"
+    assert values["podLabels"] == {"team": "platform"} and values["defaultTags"] == {"cost-center": "platform"}
+    assert out["output"]["controller_image"]["value"] == (
+        "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller:v2.17.1"
+    )
+    ingress = address(out, "resource", "kubernetes_ingress_v1")
+    assert only(out, "resource", "kubernetes_ingress_v1")["depends_on"] == [address(out, "resource", "helm_release")]
+    assert out["output"]["example_ingress_hostname"]["value"] == (
+        f"${{{ingress}.status[0].load_balancer[0].ingress[0].hostname}}"
+    )

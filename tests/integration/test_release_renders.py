@@ -1,0 +1,154 @@
+"""Chart-render tier: the release eks-lbc synthesizes, rendered by Helm's engine for every supported chart.
+
+Proves the HA defaults (2 replicas, a PodDisruptionBudget with maxUnavailable 1, a zone topology
+spread whose selector matches the chart's pod labels), the Service mutating webhook switch and the
+image override actually come out of each chart version's templates, not just out of our values.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from eks_lbc.settings import ClusterSettings
+from eks_lbc.versions import chart_release, supported_charts
+from tests.integration.release_render import APPLY_TIME, helm_sdk_available, one, render_release
+from tests.support import REPO, only, synth
+
+# The charts as vendored test data (unmodified eks-charts copies; see SOURCES.md there).
+CHART_DIR = REPO / "tests" / "data" / "charts" / "aws-load-balancer-controller"
+CHARTS = [r.chart for r in supported_charts()]
+SERVICE_WEBHOOK = "mservice.elbv2.k8s.aws"
+# Rendering takes a synth and a Helm render; several tests read the same configuration.
+_RENDERED: dict[str, list] = {}
+
+
+@pytest.fixture
+def render(require_tool):
+    """``render(chart_version, **settings)`` -> the objects the chart renders for the synthesized release."""
+    require_tool(helm_sdk_available(), "helm-python-sdk (pip install helm-python-sdk)")
+
+    def render(chart_version: str, **settings):
+        key = json.dumps([chart_version, settings], sort_keys=True)
+        if key not in _RENDERED:
+            _RENDERED[key] = render_once(chart_version, **settings)
+        return copy.deepcopy(_RENDERED[key])
+
+    def render_once(chart_version: str, **settings):
+        from eks_lbc._cdk import Testing
+        from eks_lbc.stacks import LoadBalancerControllerStack
+
+        cluster = ClusterSettings(cluster_name="demo", region="ap-northeast-1", chart_version=chart_version, **settings)
+        stack = LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
+        release = only(synth(stack), "resource", "helm_release")
+        return render_release(release, CHART_DIR / chart_version)
+
+    return render
+
+
+def pod_template(objects):
+    return one(objects, "Deployment")["spec"]["template"]
+
+
+def service_webhooks(objects):
+    (config,) = [o for o in objects if o["kind"] == "MutatingWebhookConfiguration"]
+    return [w for w in config["webhooks"] if w["name"] == SERVICE_WEBHOOK]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_default_release_renders_highly_available(render, chart):
+    objects = render(chart)
+    deployment = one(objects, "Deployment")
+    assert deployment["spec"]["replicas"] == 2
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    selector = deployment["spec"]["selector"]["matchLabels"]
+
+    budget = one(objects, "PodDisruptionBudget")
+    assert budget["spec"]["maxUnavailable"] == 1
+    assert budget["spec"]["selector"]["matchLabels"] == selector
+
+    (spread,) = deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]
+    assert spread["topologyKey"] == "topology.kubernetes.io/zone"
+    assert spread["maxSkew"] == 1 and spread["whenUnsatisfiable"] == "ScheduleAnyway"
+    # The spread counts the controller's own pods: its selector matches the labels the chart puts on them.
+    assert spread["labelSelector"]["matchLabels"].items() <= pod_labels.items()
+    assert spread["labelSelector"]["matchLabels"] == selector
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_default_release_renders_the_wiring(render, chart):
+    template = pod_template(render(chart))
+    (container,) = template["spec"]["containers"]
+    assert "--cluster-name=demo" in container["args"]
+    assert "--aws-region=ap-northeast-1" in container["args"]
+    assert f"--aws-vpc-id={APPLY_TIME}" in container["args"]  # the cluster's VPC, a reference in `set`
+    assert template["spec"]["serviceAccountName"] == APPLY_TIME  # the service-account resource's name
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_service_mutator_webhook_renders_only_when_enabled(render, chart):
+    assert service_webhooks(render(chart)) == []
+    (webhook,) = service_webhooks(render(chart, enable_service_mutator_webhook=True))
+    assert webhook["rules"][0]["resources"] == ["services"]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_ha_turned_down_renders_no_budget_and_no_spread(render, chart):
+    objects = render(chart, replicas=1, pod_disruption_budget=False, zone_spread="off")
+    assert one(objects, "Deployment")["spec"]["replicas"] == 1
+    assert [o for o in objects if o["kind"] == "PodDisruptionBudget"] == []
+    assert "topologySpreadConstraints" not in pod_template(objects)["spec"]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_one_replica_gets_no_budget_even_when_asked(render, chart):
+    # The chart renders the PDB only with 2 or more replicas: a 1-replica PDB would block every drain.
+    objects = render(chart, replicas=1)
+    assert [o for o in objects if o["kind"] == "PodDisruptionBudget"] == []
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_required_zone_spread_and_more_replicas(render, chart):
+    objects = render(chart, replicas=3, zone_spread="required")
+    assert one(objects, "Deployment")["spec"]["replicas"] == 3
+    (spread,) = pod_template(objects)["spec"]["topologySpreadConstraints"]
+    assert spread["whenUnsatisfiable"] == "DoNotSchedule"
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_spread_follows_a_name_override(render, chart):
+    template = pod_template(render(chart, helm_values={"nameOverride": "lbc"}))
+    (spread,) = template["spec"]["topologySpreadConstraints"]
+    assert template["metadata"]["labels"]["app.kubernetes.io/name"] == "lbc"
+    assert spread["labelSelector"]["matchLabels"].items() <= template["metadata"]["labels"].items()
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_default_image_is_public_ecr_at_the_charts_app_version(render, chart):
+    (container,) = pod_template(render(chart))["spec"]["containers"]
+    assert container["image"] == f"public.ecr.aws/eks/aws-load-balancer-controller:{chart_release(chart).controller}"
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_private_registry_image_keeps_the_pinned_tag(render, chart):
+    repository = "111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/mirror/aws-load-balancer-controller"
+    (container,) = pod_template(render(chart, image_repository=repository))["spec"]["containers"]
+    assert container["image"] == f"{repository}:{chart_release(chart).controller}"
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_regional_image_and_tag_override(render, chart):
+    (container,) = pod_template(render(chart, image_repository="regional", image_tag="v9.9.9"))["spec"]["containers"]
+    assert container["image"] == (
+        "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller:v9.9.9"
+    )
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_extra_values_reach_the_objects(render, chart):
+    objects = render(chart, helm_values={"podLabels": {"team": "platform"}, "image": {"pullPolicy": "Always"}})
+    template = pod_template(objects)
+    assert template["metadata"]["labels"]["team"] == "platform"
+    assert template["spec"]["containers"][0]["imagePullPolicy"] == "Always"
