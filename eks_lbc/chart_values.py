@@ -76,7 +76,7 @@ def check_extra_values(field: str, values: Any, chart_version: str) -> dict[str,
     Raises :class:`InvalidSetting` naming the offending key path (``<field>.<path>``).
     """
     if not isinstance(values, Mapping):
-        raise InvalidSetting(field, values, "an object of chart values, e.g. {\"podLabels\": {\"team\": \"platform\"}}")
+        raise InvalidSetting(field, values, 'an object of chart values, e.g. {"podLabels": {"team": "platform"}}')
     _check_level(field, (), values, chart_values(chart_version).keys, chart_version)
     return copy.deepcopy(dict(values))
 

@@ -250,8 +250,6 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("state_region", "stateRegion", text(validation.region)),
     _Field("state_kms_key_id", "stateKmsKeyId", text(validation.kms_key)),
     _Field("state_lockfile", "stateLockfile", boolean),
-
-
     _Field("image_repository", "imageRepository", text(_image_repository)),
     _Field("image_tag", "imageTag", text(validation.image_tag)),
     _Field("replicas", "replicas", integer(validation.REPLICAS_MIN, validation.REPLICAS_MAX)),
@@ -433,7 +431,6 @@ def _sibling(source: str, key: str, env_suffix: str) -> str:
     if source.startswith(ENV_PREFIX):
         return ENV_PREFIX + env_suffix
     return source.rsplit(".", 1)[0] + "." + key
-
 
 
 def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> None:

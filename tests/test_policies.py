@@ -48,6 +48,7 @@ def test_vendored_policy_equals_upstream(chart, partition, require_tool):
     theirs = json.loads(upstream_file.read_text("utf-8"))
     ours = policy_document(chart, partition)
     if ours != theirs:
+
         def actions(doc):
             listed = ([s["Action"]] if isinstance(s["Action"], str) else s["Action"] for s in doc["Statement"])
             return {a for actions_ in listed for a in actions_}

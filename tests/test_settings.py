@@ -313,6 +313,8 @@ def test_top_level_settings_are_shared_and_a_cluster_entry_replaces_them(tmp_pat
     assert (dict(a.tags), a.state_bucket) == ({"team": "platform"}, "acme-state")
     assert a.state_key == "eks-lbc/eks-lbc-a.tfstate"
     assert (dict(b.tags), b.state_bucket, b.partition) == ({"team": "china"}, "acme-cn-state", "aws-cn")
+
+
 def test_production_feature_defaults(tmp_path):
     (cluster,) = load_settings(write_cdktf_json(tmp_path, BASE), environ={}).clusters
     assert cluster.image_repository is None and cluster.image_tag is None  # the chart's public ECR image

@@ -90,9 +90,7 @@ def chart_data(chart_dir: Path, commit: str) -> dict[str, Any]:
 
 def ecr_data(tsv: Path) -> dict[str, Any]:
     header = [
-        line[2:]
-        for line in tsv.read_text("utf-8").splitlines()
-        if line.startswith(("# source:", "# published as"))
+        line[2:] for line in tsv.read_text("utf-8").splitlines() if line.startswith(("# source:", "# published as"))
     ]
     rows = [line.split("\t") for line in tsv.read_text("utf-8").splitlines() if line and not line.startswith("#")]
     assert rows[0] == ["region", "account", "registry"], rows[0]

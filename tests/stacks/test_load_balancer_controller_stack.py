@@ -256,6 +256,8 @@ def test_pod_identity_stack_outputs(pod_identity_stack):
     assert outputs["pod_identity_association_arn"]["value"].startswith("${aws_eks_pod_identity_association.")
     association = only(pod_identity_stack, "resource", "aws_eks_pod_identity_association")
     assert (association["cluster_name"], association["namespace"]) == ("china", "kube-system")
+
+
 def test_default_stack_is_highly_available_with_the_service_webhook_off(default_stack):
     values = yaml.safe_load(only(default_stack, "resource", "helm_release")["values"][0])
     assert values["replicaCount"] == 2
