@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+STRICT_ENV = "EKS_LBC_REQUIRE_ALL_TIERS"
+
+
+def require(available: object, tool: str) -> None:
+    """Skip the test with a reason naming ``tool`` unless ``available`` is truthy.
+
+    With ``$EKS_LBC_REQUIRE_ALL_TIERS=1`` (set by ``.ci/run``) a missing tool fails the
+    test instead, so CI cannot pass by skipping. Usable from fixtures of any scope;
+    tests get it as the ``require_tool`` fixture.
+    """
+    if available:
+        return
+    message = f"needs {tool}"
+    if os.environ.get(STRICT_ENV) == "1":
+        pytest.fail(f"{message} ({STRICT_ENV}=1 forbids skipping)")
+    pytest.skip(message)
 
 
 def new_stack(name: str = "test"):  # -> TerraformStack
