@@ -1,57 +1,89 @@
 """The one module that imports the CDK runtime and the prebuilt provider bindings.
 
-Everything else in eks_lbc imports cdktf, constructs and provider classes from
-here, so moving to another runtime with the same API (CDK Terrain's ``cdktn`` and
-``cdktn-provider-*``) changes this file only.
+Everything else in eks_lbc imports cdktf, constructs and provider classes from here.
+Two runtimes with the same API are supported: HashiCorp's archived cdktf
+(``cdktf``, ``cdktf-cdktf-provider-*``) and its successor CDK Terrain (``cdktn``,
+``cdktn-provider-*``, the ``[cdktn]`` install extra). :mod:`eks_lbc.runtime` chooses
+one per process (``RUNTIME``); this module imports only that one.
 
-``PROVIDER_CONSTRAINTS`` is what the synthesized ``required_providers`` admits:
-the provider versions the bindings were generated for, and the AWS provider
-5.100.0 the integration tests apply with. The bindings would otherwise pin the
-exact version they were generated from.
+``PROVIDER_CONSTRAINTS`` is what the synthesized ``required_providers`` admits, per
+runtime. The bindings would otherwise pin the exact provider version they were
+generated for (cdktf: aws 6.25.0, kubernetes 2.38.0, helm 3.1.1, tls 4.1.0; cdktn:
+aws 6.69.1, kubernetes 3.4.0, helm 3.3.0, tls 4.4.1). Each range admits its
+runtime's binding versions, the AWS provider 5.100.0 the integration tests apply
+with, and (cdktn) the cdktf bindings' versions: both runtimes synthesize the same
+JSON apart from provider versions and metadata (tests/test_cdk.py), so what worked
+under cdktf keeps working after a move to cdktn.
 """
 
 from __future__ import annotations
 
-from cdktf import (
-    App,
-    Fn,
-    LocalBackend,
-    TerraformOutput,
-    TerraformStack,
-    Testing,
-    Token,
-)
-from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-    DataAwsIamPolicyDocument,
-    DataAwsIamPolicyDocumentStatement,
-    DataAwsIamPolicyDocumentStatementCondition,
-    DataAwsIamPolicyDocumentStatementPrincipals,
-)
-from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
-from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
-from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
-from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
-from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
-from cdktf_cdktf_provider_tls.data_tls_certificate import DataTlsCertificate
-from cdktf_cdktf_provider_tls.provider import TlsProvider
 from constructs import Construct
 
-RUNTIME = "cdktf"
+from eks_lbc.runtime import selected
 
-# provider local name -> (source, version constraint)
-PROVIDER_CONSTRAINTS: dict[str, tuple[str, str]] = {
-    "aws": ("hashicorp/aws", ">= 5.100.0, < 7.0.0"),
-    "kubernetes": ("hashicorp/kubernetes", ">= 2.38.0, < 3.0.0"),
-    "helm": ("hashicorp/helm", ">= 3.1.1, < 4.0.0"),
-    "tls": ("hashicorp/tls", ">= 4.1.0, < 5.0.0"),
+RUNTIME = selected()
+
+if RUNTIME == "cdktn":
+    from cdktn import App, Fn, LocalBackend, TerraformOutput, TerraformStack, Testing, Token
+    from cdktn_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
+    from cdktn_provider_aws.data_aws_iam_policy_document import (
+        DataAwsIamPolicyDocument,
+        DataAwsIamPolicyDocumentStatement,
+        DataAwsIamPolicyDocumentStatementCondition,
+        DataAwsIamPolicyDocumentStatementPrincipals,
+    )
+    from cdktn_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+    from cdktn_provider_aws.iam_policy import IamPolicy
+    from cdktn_provider_aws.iam_role import IamRole
+    from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+    from cdktn_provider_aws.provider import AwsProvider
+    from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
+    from cdktn_provider_helm.release import Release, ReleaseSet
+    from cdktn_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
+    from cdktn_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
+    from cdktn_provider_tls.data_tls_certificate import DataTlsCertificate
+    from cdktn_provider_tls.provider import TlsProvider
+else:
+    from cdktf import App, Fn, LocalBackend, TerraformOutput, TerraformStack, Testing, Token
+    from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
+    from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+        DataAwsIamPolicyDocument,
+        DataAwsIamPolicyDocumentStatement,
+        DataAwsIamPolicyDocumentStatementCondition,
+        DataAwsIamPolicyDocumentStatementPrincipals,
+    )
+    from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+    from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+    from cdktf_cdktf_provider_aws.iam_role import IamRole
+    from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+    from cdktf_cdktf_provider_aws.provider import AwsProvider
+    from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
+    from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
+    from cdktf_cdktf_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
+    from cdktf_cdktf_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
+    from cdktf_cdktf_provider_tls.data_tls_certificate import DataTlsCertificate
+    from cdktf_cdktf_provider_tls.provider import TlsProvider
+
+# runtime -> provider local name -> (source, version constraint)
+CONSTRAINTS_BY_RUNTIME: dict[str, dict[str, tuple[str, str]]] = {
+    "cdktf": {
+        "aws": ("hashicorp/aws", ">= 5.100.0, < 7.0.0"),
+        "kubernetes": ("hashicorp/kubernetes", ">= 2.38.0, < 3.0.0"),
+        "helm": ("hashicorp/helm", ">= 3.1.1, < 4.0.0"),
+        "tls": ("hashicorp/tls", ">= 4.1.0, < 5.0.0"),
+    },
+    "cdktn": {
+        "aws": ("hashicorp/aws", ">= 5.100.0, < 7.0.0"),
+        "kubernetes": ("hashicorp/kubernetes", ">= 2.38.0, < 4.0.0"),
+        "helm": ("hashicorp/helm", ">= 3.1.1, < 4.0.0"),
+        "tls": ("hashicorp/tls", ">= 4.1.0, < 5.0.0"),
+    },
 }
+PROVIDER_CONSTRAINTS: dict[str, tuple[str, str]] = CONSTRAINTS_BY_RUNTIME[RUNTIME]
 
 __all__ = [
+    "CONSTRAINTS_BY_RUNTIME",
     "PROVIDER_CONSTRAINTS",
     "RUNTIME",
     "App",

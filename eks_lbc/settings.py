@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from eks_lbc import validation
+from eks_lbc import _lazy_providers, runtime, validation
 from eks_lbc.defaults import DEFAULT_NAMESPACE, DEFAULT_SERVICE_ACCOUNT, default_iam_name
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.versions import chart_release, default_chart_version
@@ -156,12 +157,16 @@ def read_context(cdktf_json: Path) -> Mapping[str, Any]:
 def _check_keys(where: str, mapping: Mapping[str, Any], allowed: set[str]) -> None:
     for key in mapping:
         if key not in allowed:
-            raise InvalidSetting(f"{where}.{key}", mapping[key], f"a known setting: one of {', '.join(sorted(allowed))}")
+            known = ", ".join(sorted(allowed))
+            raise InvalidSetting(f"{where}.{key}", mapping[key], f"a known setting: one of {known}")
 
 
 def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings from ``cdktf_json`` and ``environ`` (default ``os.environ``)."""
     environ = os.environ if environ is None else environ
+    # Process switches, acted on elsewhere (when eks_lbc and eks_lbc._cdk are imported); reported here, at the edge.
+    _lazy_providers.switch(environ)
+    runtime.choose(environ, sys.modules.keys())
     context = read_context(cdktf_json)
     prefix = f"{cdktf_json.name} context.{CONTEXT_KEY}"
     cluster_keys = {f.key for f in _FIELDS if f.per_cluster}
@@ -175,7 +180,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
         if not isinstance(entries, list) or not entries or not all(isinstance(e, Mapping) for e in entries):
             raise InvalidSetting(f"{prefix}.{CLUSTERS_KEY}", entries, "a non-empty list of objects, one per cluster")
         entry_prefixes = [f"{prefix}.{CLUSTERS_KEY}[{i}]" for i in range(len(entries))]
-        for entry, where in zip(entries, entry_prefixes):
+        for entry, where in zip(entries, entry_prefixes, strict=True):
             _check_keys(where, entry, cluster_keys)
         for f in _FIELDS:
             if f.identity and environ.get(f.env):
@@ -196,7 +201,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
         return False, None, ""
 
     clusters = []
-    for entry, where in zip(entries, entry_prefixes):
+    for entry, where in zip(entries, entry_prefixes, strict=True):
         values: dict[str, Any] = {}
         sources: dict[str, str] = {}
         for f in _FIELDS:

@@ -3,7 +3,7 @@
 Every check takes the field name used in the error, so a message names what the
 user wrote (``EKS_LBC_REGION``, ``namespace``...). None of them imports cdktf:
 callers that may hold tokens skip the check for unresolved values themselves
-(see :func:`eks_lbc.constructs._tokens.is_token`).
+(see :func:`eks_lbc.constructs._inputs.is_token`).
 """
 
 from __future__ import annotations
@@ -41,7 +41,9 @@ def region(field: str, value: str) -> str:
 def namespace(field: str, value: str) -> str:
     if len(value) > 63 or not _DNS_LABEL.fullmatch(value):
         raise InvalidSetting(
-            field, value, "a Kubernetes namespace: at most 63 lowercase letters, digits or '-', alphanumeric at both ends"
+            field,
+            value,
+            "a Kubernetes namespace: at most 63 lowercase letters, digits or '-', alphanumeric at both ends",
         )
     return value
 

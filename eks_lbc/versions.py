@@ -8,11 +8,11 @@ comment for provenance.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Mapping
 
 from eks_lbc.errors import InvalidSetting
 

@@ -55,3 +55,26 @@ def address(synthesized: dict[str, Any], block: str, kind: str) -> str:
     assert len(found) == 1, f"expected one {block} {kind}, found {sorted(found)}"
     name = next(iter(found))
     return f"data.{kind}.{name}" if block == "data" else f"{kind}.{name}"
+
+
+CDKTN_VENV_PYTHON = REPO / ".venv-cdktn" / "bin" / "python"  # `make test` creates it: pip install -e '.[cdktn,test]'
+
+
+def runtime_python(runtime: str) -> str | None:
+    """A Python that runs eks_lbc on ``runtime`` ("cdktf" or "cdktn"), or None if there is none here.
+
+    This environment's when it has that runtime installed, else the ``[cdktn]`` test venv
+    (which has both: the extra adds cdktn next to cdktf). Run it with
+    ``EKS_LBC_RUNTIME=<runtime>`` to be explicit. A tier that synthesizes in a subprocess
+    (``main.py``) runs under both runtimes by parametrizing over ("cdktf", "cdktn") and
+    using this Python, with ``require_tool(python is not None, ...)``.
+    """
+    import sys
+
+    from eks_lbc.runtime import is_installed
+
+    if is_installed(runtime):
+        return sys.executable
+    if CDKTN_VENV_PYTHON.exists():
+        return str(CDKTN_VENV_PYTHON)
+    return None

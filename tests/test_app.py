@@ -40,6 +40,8 @@ def run(folder: Path, **env: str) -> subprocess.CompletedProcess:
         ("EKS_LBC_SERVICE_ACCOUNT_NAME", "LBC"),
         ("EKS_LBC_CHART_VERSION", "2.5.2"),
         ("EKS_LBC_VPC_ID", "vpc-xyz"),
+        ("EKS_LBC_LAZY_PROVIDERS", "maybe"),
+        ("EKS_LBC_RUNTIME", "pulumi"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_clear_line_and_writes_nothing(tmp_path, variable, value):

@@ -1,5 +1,7 @@
 """`pip install .` gives a working library with its policies inside, usable from any directory."""
 
+import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -8,18 +10,21 @@ from pathlib import Path
 
 import pytest
 
+from eks_lbc import runtime
+from tests.conftest import RUNTIME
 from tests.support import REPO
 
 LIBRARY_USER = textwrap.dedent(
     """
-    import json, sys
+    import json, os, sys
     from pathlib import Path
 
-    from cdktf import App, TerraformStack
-    from cdktf_cdktf_provider_aws.eks_cluster import EksCluster
-    from cdktf_cdktf_provider_aws.provider import AwsProvider
+    import eks_lbc  # first, as the README says: provider packages imported after it load lazily
+    from __CORE__ import App, TerraformStack
+    from __AWS__.eks_cluster import EksCluster
+    from __AWS__.provider import AwsProvider
 
-    import eks_lbc
+    from eks_lbc import _cdk, _lazy_providers
     from eks_lbc.constructs import LoadBalancerController
     from eks_lbc.stacks import add_cluster_providers
 
@@ -44,7 +49,13 @@ LIBRARY_USER = textwrap.dedent(
         vpc_id=cluster.vpc_config.vpc_id,
     )
     app.synth()
-    print(json.dumps({"chart": lbc.chart_version}))
+    preload = _lazy_providers.node_preload_option()
+    print(json.dumps({
+        "chart": lbc.chart_version,
+        "runtime": _cdk.RUNTIME,
+        "lazy": sorted(_lazy_providers.lazy_packages),
+        "node_preload": preload in os.environ["NODE_OPTIONS"] and Path(preload.split('"')[1]).is_file(),
+    }))
     """
 )
 
@@ -61,7 +72,8 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    site = Path(subprocess.check_output([python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], text=True).strip())
+    purelib = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    site = Path(subprocess.check_output([python, "-c", purelib], text=True).strip())
     # Dependencies (cdktf, providers: hundreds of MB) come from this environment; eks_lbc itself only from the wheel.
     (site / "_test_dependencies.pth").write_text(sysconfig.get_path("purelib") + "\n")
     subprocess.run(
@@ -71,10 +83,21 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     )
     user = tmp_path / "user-project"
     user.mkdir()
-    (user / "app.py").write_text(LIBRARY_USER)
-    result = subprocess.run([python, "app.py", str(venv)], cwd=user, capture_output=True, text=True, timeout=300)
+    # The user's app is written for this session's runtime (cdktf, or cdktn in the [cdktn] venv).
+    core, aws = runtime.PACKAGES[RUNTIME][:2]
+    (user / "app.py").write_text(LIBRARY_USER.replace("__CORE__", core).replace("__AWS__", aws))
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("EKS_LBC_")}
+    result = subprocess.run(
+        [python, "app.py", str(venv)], cwd=user, env=environ, capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert '{"chart": "3.5.0"}' in result.stdout
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["chart"] == "3.5.0"
+    assert report["runtime"] == RUNTIME
+    # The import hook and the Node preload (package data) work from the wheel (cdktn's bindings need no hook).
+    hooked = [f"cdktf_cdktf_provider_{p}" for p in ("aws", "helm", "kubernetes", "tls")] if RUNTIME == "cdktf" else []
+    assert report["lazy"] == hooked
+    assert report["node_preload"] is True
     out = (user / "out" / "stacks" / "platform" / "cdk.tf.json").read_text()
     assert '"name": "${aws_eks_cluster.cluster.name}-aws-lbc"' in out
     assert "elasticloadbalancing:DescribeTrustStores" in out  # the vendored policy travelled in the wheel

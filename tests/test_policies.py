@@ -49,7 +49,8 @@ def test_vendored_policy_equals_upstream(chart, partition, require_tool):
     ours = policy_document(chart, partition)
     if ours != theirs:
         def actions(doc):
-            return {a for s in doc["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
+            listed = ([s["Action"]] if isinstance(s["Action"], str) else s["Action"] for s in doc["Statement"])
+            return {a for actions_ in listed for a in actions_}
 
         pytest.fail(
             f"{chart} {partition}: vendored policy drifted from {upstream_file}; "

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
+from functools import cached_property
+from typing import Any
 
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, IamPolicy
 from eks_lbc.constructs._inputs import checked
-from eks_lbc.policies import policy_document
+from eks_lbc.policies import policy_document, policy_json
 from eks_lbc.versions import chart_release, default_chart_version
 
 
@@ -35,16 +36,21 @@ class ControllerPolicy(Construct):
         checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
-        self.document = policy_document(self.chart_version, partition)
+        self.partition = partition
         self.policy = IamPolicy(
             self,
             "policy",
             name=name,
             description=f"AWS Load Balancer Controller {self.controller_version} (AWS published iam_policy.json)",
-            policy=json.dumps(self.document, separators=(",", ":")),
+            policy=policy_json(self.chart_version, partition),
         )
 
     @property
+    def document(self) -> dict[str, Any]:
+        """The policy document (a fresh dict: changing it changes nothing in the stack)."""
+        return policy_document(self.chart_version, self.partition)
+
+    @cached_property
     def arn(self) -> str:
         """ARN of the IAM policy."""
         return self.policy.arn

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from eks_lbc import validation
 from eks_lbc._cdk import (
     Construct,
@@ -76,12 +78,12 @@ class IrsaRole(Construct):
         """Attach a managed policy; ``id`` names the attachment and must stay stable."""
         return IamRolePolicyAttachment(self, id, role=self.role.name, policy_arn=policy_arn)
 
-    @property
+    @cached_property
     def arn(self) -> str:
         """ARN of the role."""
         return self.role.arn
 
-    @property
+    @cached_property
     def name(self) -> str:
         """Name of the role."""
         return self.role.name

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from eks_lbc._cdk import Construct, DataTlsCertificate, IamOpenidConnectProvider, Token
+from functools import cached_property
+
+from eks_lbc._cdk import Construct, DataTlsCertificate, IamOpenidConnectProvider
 from eks_lbc.constructs._inputs import issuer_host
 
 STS_AUDIENCE = "sts.amazonaws.com"
@@ -29,10 +31,11 @@ class OidcProvider(Construct):
             "provider",
             url=issuer_url,
             client_id_list=[STS_AUDIENCE],
-            thumbprint_list=Token.as_list(f"${{{self.certificate.fqn}.certificates[*].sha1_fingerprint}}"),
+            # Every certificate of the chain, as a splat expression (one jsii round trip).
+            thumbprint_list=self.certificate.get_list_attribute("certificates[*].sha1_fingerprint"),
         )
 
-    @property
+    @cached_property
     def arn(self) -> str:
         """ARN of the IAM OIDC provider."""
         return self.provider.arn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cached_property
 
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, ServiceAccountV1, ServiceAccountV1Metadata
@@ -44,12 +45,12 @@ class ServiceAccount(Construct):
             ),
         )
 
-    @property
+    @cached_property
     def name(self) -> str:
         """The service account's name, read from the resource so users depend on its creation."""
-        return self.resource.metadata.name
+        return self.resource.get_string_attribute("metadata[0].name")  # = metadata.name, one round trip
 
-    @property
+    @cached_property
     def namespace(self) -> str:
         """The service account's namespace, read from the resource."""
-        return self.resource.metadata.namespace
+        return self.resource.get_string_attribute("metadata[0].namespace")

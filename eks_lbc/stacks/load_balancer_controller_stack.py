@@ -12,9 +12,11 @@ class LoadBalancerControllerStack(TerraformStack):
     """aws, tls, kubernetes and helm providers for an existing EKS cluster, and a :class:`LoadBalancerController`.
 
     The cluster is read with ``data.aws_eks_cluster`` (id ``cluster``) for its endpoint,
-    CA, OIDC issuer and VPC. State is local, in ``terraform.<stack>.tfstate`` next to
-    the output folder (a relative path, so it survives re-synthesis and holds no
-    machine-specific directory).
+    CA, OIDC issuer and VPC. Nested attributes are read by path: one jsii round trip each
+    instead of one per step of ``identity.get(0).oidc.get(0).issuer``, which adds up with
+    many stacks (the Terraform expressions are the same). State is local, in
+    ``terraform.<stack>.tfstate`` next to the output folder (a relative path, so it
+    survives re-synthesis and holds no machine-specific directory).
     """
 
     def __init__(self, scope: Construct, id: str, *, cluster: ClusterSettings) -> None:
@@ -26,15 +28,15 @@ class LoadBalancerControllerStack(TerraformStack):
             region=cluster.region,
             cluster_name=cluster.cluster_name,
             endpoint=eks.endpoint,
-            certificate_authority_data=eks.certificate_authority.get(0).data,
+            certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
         )
         self.controller = LoadBalancerController(
             self,
             "controller",
             cluster_name=cluster.cluster_name,
-            issuer_url=eks.identity.get(0).oidc.get(0).issuer,
+            issuer_url=eks.get_string_attribute("identity[0].oidc[0].issuer"),
             region=cluster.region,
-            vpc_id=cluster.vpc_id or eks.vpc_config.get(0).vpc_id,
+            vpc_id=cluster.vpc_id or eks.get_string_attribute("vpc_config[0].vpc_id"),
             chart_version=cluster.chart_version,
             namespace=cluster.namespace,
             service_account_name=cluster.service_account_name,
@@ -42,9 +44,14 @@ class LoadBalancerControllerStack(TerraformStack):
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
         TerraformOutput(
-            self, "oidc_provider_arn", value=self.controller.oidc_provider_arn, description="the cluster's IAM OIDC provider"
+            self,
+            "oidc_provider_arn",
+            value=self.controller.oidc_provider_arn,
+            description="the cluster's IAM OIDC provider",
         )
-        TerraformOutput(self, "chart_version", value=self.controller.chart_version, description="installed chart version")
+        TerraformOutput(
+            self, "chart_version", value=self.controller.chart_version, description="installed chart version"
+        )
         TerraformOutput(
             self,
             "controller_version",

@@ -22,9 +22,11 @@ EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
 
 def pin_providers(stack: TerraformStack, names: tuple[str, ...]) -> None:
     """Write ``required_providers`` with the project's tested ranges instead of the bindings' exact pins."""
-    for name in names:
-        source, version = PROVIDER_CONSTRAINTS[name]
-        stack.add_override(f"terraform.required_providers.{name}", {"source": source, "version": version})
+    # One override for all of them: each call is a round trip to the jsii kernel.
+    stack.add_override(
+        "terraform.required_providers",
+        {name: {"source": PROVIDER_CONSTRAINTS[name][0], "version": PROVIDER_CONSTRAINTS[name][1]} for name in names},
+    )
 
 
 def add_cluster_providers(

@@ -34,3 +34,13 @@ def test_bad_name_and_version():
         ControllerPolicy(new_stack(), "policy", name="has space")
     with pytest.raises(InvalidSetting, match="chart_version"):
         ControllerPolicy(new_stack(), "policy", name="p", chart_version="9.9.9")
+
+
+def test_document_is_a_fresh_copy_and_the_embedded_json_is_built_once():
+    from eks_lbc.policies import policy_json
+
+    policy = ControllerPolicy(new_stack(), "policy", name="p")
+    policy.document["Statement"].clear()
+    assert policy.document == policy_document("3.5.0")
+    assert policy_json("3.5.0") is policy_json("3.5.0")
+    assert json.loads(policy_json("3.5.0")) == policy_document("3.5.0")

@@ -11,7 +11,8 @@ from tests.support import only, synth
 def build(**settings):
     from eks_lbc._cdk import Testing
 
-    cluster = ClusterSettings(**{"cluster_name": "demo", "region": "ap-northeast-1", "chart_version": "3.5.0", **settings})
+    defaults = {"cluster_name": "demo", "region": "ap-northeast-1", "chart_version": "3.5.0"}
+    cluster = ClusterSettings(**{**defaults, **settings})
     return LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
 
 
@@ -20,22 +21,37 @@ def default_stack():
     return synth(build())
 
 
+NON_DEFAULT = {
+    "cluster_name": "prod_eu",
+    "region": "eu-central-1",
+    "namespace": "aws-lbc",
+    "service_account_name": "lbc",
+    "chart_version": "1.5.3",
+    "vpc_id": "vpc-0123456789abcdef0",
+}
+
+# One snapshot per runtime (tests/test_cdk.py asserts how they may differ); the other
+# runtime's test is deselected, not skipped, so `--snapshot-update` keeps its file.
+
+
+@pytest.mark.runtime("cdktf")
 def test_default_stack_snapshot(default_stack, snapshot_json):
     assert default_stack == snapshot_json
 
 
+@pytest.mark.runtime("cdktf")
 def test_non_default_stack_snapshot(snapshot_json):
-    out = synth(
-        build(
-            cluster_name="prod_eu",
-            region="eu-central-1",
-            namespace="aws-lbc",
-            service_account_name="lbc",
-            chart_version="1.5.3",
-            vpc_id="vpc-0123456789abcdef0",
-        )
-    )
-    assert out == snapshot_json
+    assert synth(build(**NON_DEFAULT)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_default_stack_snapshot_cdktn(default_stack, snapshot_json):
+    assert default_stack == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_non_default_stack_snapshot_cdktn(snapshot_json):
+    assert synth(build(**NON_DEFAULT)) == snapshot_json
 
 
 def test_cluster_is_looked_up_by_name(default_stack):
@@ -61,9 +77,12 @@ def test_kubernetes_and_helm_authenticate_with_aws_eks_get_token(default_stack):
 
 
 def test_required_providers_admit_tested_versions(default_stack):
+    from eks_lbc._cdk import PROVIDER_CONSTRAINTS
+
     required = default_stack["terraform"]["required_providers"]
     assert required["aws"] == {"source": "hashicorp/aws", "version": ">= 5.100.0, < 7.0.0"}
     assert set(required) == {"aws", "tls", "kubernetes", "helm"}
+    assert required == {name: {"source": s, "version": v} for name, (s, v) in PROVIDER_CONSTRAINTS.items()}
     assert all(r["source"].startswith("hashicorp/") for r in required.values())
 
 
