@@ -57,6 +57,15 @@ def address(synthesized: dict[str, Any], block: str, kind: str) -> str:
     return f"data.{kind}.{name}" if block == "data" else f"{kind}.{name}"
 
 
+def differences(a: object, b: object, path: tuple = ()) -> list[tuple]:
+    """Paths (tuples of keys and indexes) where two JSON documents differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for key in sorted(set(a) | set(b)) for d in differences(a.get(key), b.get(key), (*path, key))]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, (*path, i))]
+    return [] if a == b else [path]
+
+
 CDKTN_VENV_PYTHON = REPO / ".venv-cdktn" / "bin" / "python"  # `make test` creates it: pip install -e '.[cdktn,test]'
 
 

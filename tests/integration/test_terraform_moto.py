@@ -1,9 +1,11 @@
 """Terraform tier: the synthesized stacks' AWS half, applied by real terraform + the AWS provider on moto.
 
 What runs for real: ``terraform init -plugin-dir`` (the offline AWS provider mirror),
-``validate``, ``apply``, ``plan -detailed-exitcode`` (must be empty: a diff right after
-apply is a perpetual diff users would see on every plan), ``destroy``; and the AWS
-provider's own API calls, answered by ``moto_server`` on 127.0.0.1 (IAM, STS, EKS, EC2).
+``validate``, ``apply``, ``plan -detailed-exitcode`` (with refresh; must report no changes:
+a diff right after apply is a perpetual diff users would see on every plan), ``destroy``;
+and the AWS provider's own API calls, answered by ``moto_server`` on 127.0.0.1 (IAM, STS,
+EKS, EC2). For the default stack and a non-default one (:data:`APPLIED_ON_MOTO`), each
+synthesized by the real app under both runtimes (cdktf and cdktn, in their own processes).
 
 What is emulated or left out, honestly:
 
@@ -12,120 +14,63 @@ What is emulated or left out, honestly:
   URL, not a reachable TLS endpoint;
 * the kubernetes, helm and tls providers cannot be installed offline, so their
   resources and data sources (the service account, the Helm release, the issuer's
-  certificate) are removed and the OIDC provider's thumbprint is a fixed value
-  (:func:`tests.integration.terraform.aws_part`, which refuses to drop anything the AWS
-  part still refers to). The chart tier (``test_chart.py``) covers the release's values,
-  and ``test_complete_stack_validates`` validates the whole stack where those providers
-  are installable;
+  certificate) are removed, their provider blocks too, and the OIDC provider's thumbprint
+  is a fixed value (:func:`tests.integration.terraform.aws_part`, which refuses to drop
+  anything the AWS part still refers to). ``test_complete_stack_validates`` validates the
+  whole stack where those providers are installed, and skips here, saying why;
+* the aws provider is pointed at moto (endpoints for iam, sts, eks, ec2; dummy
+  credentials; no credential validation or account-id lookup), with a dead proxy for
+  anything else, so nothing can reach real AWS;
 * moto checks much less than IAM does (e.g. it does not reject a malformed condition
-  key), so the assertions below read back what was created and check its meaning.
+  key), so the assertions below read back what was created and check its meaning;
+* the two stacks are modules of one root (:func:`tests.integration.terraform.modules_root`,
+  unchanged but for the dropped backend block): one terraform process per command for both,
+  because every command spends seconds of CPU starting the AWS provider;
+* cdktn's stacks are not applied from scratch a second time: after cdktf's are applied,
+  cdktn's replace them in the same configuration, ``init`` again, and ``plan
+  -detailed-exitcode`` (which validates the configuration first, as ``validate`` does)
+  must again report no changes (terraform compares every attribute with what the provider
+  reads back from moto); ``destroy`` then runs on cdktn's configuration. The JSON itself is
+  compared too: the runtimes' stacks differ only in cdktf's metadata version and provider
+  version ranges. (A second full cycle costs ~30 s more CPU than the 2-core machine's
+  90-second budget for the whole suite leaves.)
 
-The two configurations run at the same time (one thread each, sharing the session's
-moto server: different clusters, regions and IAM names), because each terraform
-command spends seconds starting the AWS provider; the assertions then read the
-recorded results.
+All of it runs once, in a background thread that starts when collection ends
+(:mod:`tests.integration.fixtures`), and the tests below assert on the recorded result.
 """
 
 from __future__ import annotations
 
-import traceback
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
+from eks_lbc import _cdk
 from eks_lbc.defaults import default_iam_name
 from eks_lbc.policies import policy_document
 from eks_lbc.versions import chart_release
 from tests.integration import terraform as tf
-from tests.integration.moto import EksCluster, MotoServer, create_eks_cluster
-from tests.integration.stacks import APPLIED_ON_MOTO, SynthesizedStack
+from tests.integration.stacks import APPLIED_ON_MOTO, RUNTIMES
+from tests.integration.tiers import MotoCycle
+from tests.support import differences
 
-pytestmark = [pytest.mark.integration, pytest.mark.terraform]
+# Once per `make test` (it synthesizes under both runtimes itself), in the cdktf pass.
+pytestmark = [pytest.mark.integration, pytest.mark.terraform, pytest.mark.runtime("cdktf")]
 
 STS_AUDIENCE = "sts.amazonaws.com"
 
 
-def iam_view(server: MotoServer) -> dict[str, Any]:
-    """What IAM holds, as a reviewer would read it: roles (trust, attachments), local policies, OIDC providers."""
-    iam = server.client("iam")
-    roles = {}
-    for role in iam.list_roles()["Roles"]:
-        name = role["RoleName"]
-        roles[name] = {
-            "arn": role["Arn"],
-            "trust": iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"],
-            "attached": [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]],
-            "inline": iam.list_role_policies(RoleName=name)["PolicyNames"],
-        }
-    policies = {}
-    for policy in iam.list_policies(Scope="Local")["Policies"]:
-        version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
-        policies[policy["Arn"]] = {"name": policy["PolicyName"], "document": version["PolicyVersion"]["Document"]}
-    providers = {}
-    for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
-        provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=entry["Arn"])
-        providers[entry["Arn"]] = {
-            "url": provider["Url"],
-            "client_ids": provider["ClientIDList"],
-            "thumbprints": provider["ThumbprintList"],
-        }
-    return {"roles": roles, "policies": policies, "oidc_providers": providers}
-
-
-@dataclass
-class MotoRun:
-    """One configuration's trip through terraform on moto, recorded for the assertions."""
-
-    stack: SynthesizedStack
-    cluster: EksCluster | None = None
-    outputs: dict[str, Any] = field(default_factory=dict)
-    applied: dict[str, Any] = field(default_factory=dict)  # iam_view after apply + empty plan
-    destroyed: dict[str, Any] = field(default_factory=dict)  # iam_view after destroy
-    timings: list[tuple[str, float]] = field(default_factory=list)
-    error: str | None = None
-
-    def check(self) -> None:
-        if self.error:
-            pytest.fail(f"{self.stack.key}: terraform on moto failed:\n{self.error}", pytrace=False)
-
-
-def run_on_moto(stack: SynthesizedStack, server: MotoServer, setup) -> MotoRun:
-    run = MotoRun(stack)
-    try:
-        run.cluster = create_eks_cluster(server, stack.settings.cluster_name, stack.settings.region)
-        with tf.applied_on_moto(
-            stack.document,
-            endpoint=server.url,
-            workdir=setup.workdir(stack.key),
-            env=setup.env,
-            plugins=setup.plugins,
-        ) as applied:
-            run.outputs = applied.outputs
-            run.applied = iam_view(server)
-            run.timings = applied.terraform.timings
-        run.destroyed = iam_view(server)
-    except Exception:  # recorded so each configuration reports its own failure
-        run.error = traceback.format_exc()
-    return run
-
-
-@pytest.fixture(scope="module")
-def moto_runs(moto_server, terraform_env, synthesized_stacks) -> dict[str, MotoRun]:
-    moto_server.reset()
-    stacks = [synthesized_stacks[key] for key in APPLIED_ON_MOTO]
-    with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
-        runs = list(pool.map(lambda s: run_on_moto(s, moto_server, terraform_env), stacks))
-    return {run.stack.key: run for run in runs}
+@pytest.fixture
+def cycle(moto_cycle: MotoCycle) -> MotoCycle:
+    """The tier's run; fails with terraform's output if any step failed (apply, a non-empty plan, destroy)."""
+    if moto_cycle.error:
+        pytest.fail(f"terraform on moto failed after {moto_cycle.steps}:\n{moto_cycle.error}", pytrace=False)
+    return moto_cycle
 
 
 @pytest.fixture(params=APPLIED_ON_MOTO)
-def run(request, moto_runs) -> MotoRun:
-    """One configuration; fails with terraform's output if its run failed (apply, a non-empty plan, destroy)."""
-    result = moto_runs[request.param]
-    result.check()
-    return result
+def key(request) -> str:
+    return request.param
 
 
 def as_list(value: Any) -> list[Any]:
@@ -133,46 +78,60 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def created(run: MotoRun) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+def created(cycle: MotoCycle, key: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The stack's role, policy and OIDC provider as IAM holds them after apply, found by the stack's outputs."""
-    view = run.applied
-    role_name = run.outputs["role_arn"].rsplit("/", 1)[1]
+    view, outputs = cycle.applied, cycle.outputs[key]
+    role_name = outputs["role_arn"].rsplit("/", 1)[1]
     return (
         view["roles"][role_name],
-        view["policies"][run.outputs["policy_arn"]],
-        view["oidc_providers"][run.outputs["oidc_provider_arn"]],
+        view["policies"][outputs["policy_arn"]],
+        view["oidc_providers"][outputs["oidc_provider_arn"]],
     )
 
 
-def test_apply_plan_destroy_cycle_is_clean(run):
-    # Reaching here means: init, validate, apply, an empty `plan -detailed-exitcode`, and destroy all succeeded.
-    assert [name for name, _ in run.timings] == ["init", "validate", "apply", "plan", "output", "destroy"]
+def test_every_step_ran_and_both_plans_were_empty(cycle):
+    # Reaching here means every command exited 0 and neither `plan -detailed-exitcode` reported a change.
+    assert cycle.steps == [
+        "cdktf init",
+        "cdktf validate",
+        "cdktf apply",
+        "cdktf plan",
+        "cdktn init",
+        "cdktn plan",
+        "cdktn destroy",
+    ]
+    commands = ["init", "validate", "apply", "plan", "output", "init", "plan", "destroy"]
+    assert [name for name, _ in cycle.timings] == commands
+    assert sorted(cycle.outputs) == sorted(APPLIED_ON_MOTO)
 
 
-def test_oidc_provider_registers_the_clusters_issuer_for_sts(run):
-    _, _, provider = created(run)
-    assert provider["url"] == run.cluster.issuer_host
+def test_oidc_provider_registers_the_clusters_issuer_for_sts(cycle, key):
+    _, _, provider = created(cycle, key)
+    assert provider["url"] == cycle.clusters[key].issuer_host
     assert provider["client_ids"] == [STS_AUDIENCE]
     assert provider["thumbprints"] == [tf.FIXED_THUMBPRINT]  # the harness's stand-in for data.tls_certificate
 
 
-def test_role_trusts_exactly_the_created_oidc_provider(run):
-    role, _, _ = created(run)
+def test_role_trusts_exactly_the_created_oidc_provider(cycle, key):
+    role, _, _ = created(cycle, key)
+    outputs = cycle.outputs[key]
     (statement,) = role["trust"]["Statement"]
     assert statement["Effect"] == "Allow"
     assert as_list(statement["Action"]) == ["sts:AssumeRoleWithWebIdentity"]
-    assert statement["Principal"] == {"Federated": run.outputs["oidc_provider_arn"]}
-    # ... and that provider is this cluster's issuer, no other.
-    matching = [arn for arn, p in run.applied["oidc_providers"].items() if p["url"] == run.cluster.issuer_host]
-    assert matching == [run.outputs["oidc_provider_arn"]]
+    assert statement["Principal"] == {"Federated": outputs["oidc_provider_arn"]}
+    # ... and that provider is this cluster's issuer, created by this stack, no other.
+    issuer = cycle.clusters[key].issuer_host
+    matching = [arn for arn, p in cycle.applied["oidc_providers"].items() if p["url"] == issuer]
+    assert matching == [outputs["oidc_provider_arn"]]
 
 
-def test_trust_conditions_are_keyed_by_the_issuer_host(run):
-    role, _, _ = created(run)
+def test_trust_conditions_are_keyed_by_the_issuer_host(cycle, key):
+    role, _, _ = created(cycle, key)
     (statement,) = role["trust"]["Statement"]
-    host = run.cluster.issuer_host
-    settings = run.stack.settings
-    conditions = {test: {key: as_list(v) for key, v in keys.items()} for test, keys in statement["Condition"].items()}
+    host = cycle.clusters[key].issuer_host
+    assert not host.startswith("https://") and "/id/" in host
+    settings = cycle.stacks["cdktf"][key].settings
+    conditions = {test: {k: as_list(v) for k, v in keys.items()} for test, keys in statement["Condition"].items()}
     assert conditions == {
         "StringEquals": {
             f"{host}:aud": [STS_AUDIENCE],
@@ -181,28 +140,44 @@ def test_trust_conditions_are_keyed_by_the_issuer_host(run):
     }
 
 
-def test_role_has_exactly_the_vendored_policy_attached(run):
-    role, policy, _ = created(run)
-    assert role["attached"] == [run.outputs["policy_arn"]]
+def test_role_has_exactly_the_vendored_policy_attached(cycle, key):
+    role, policy, _ = created(cycle, key)
+    assert role["attached"] == [cycle.outputs[key]["policy_arn"]]
     assert role["inline"] == []
-    assert policy["document"] == policy_document(run.stack.settings.chart_version, "aws")
+    assert policy["document"] == policy_document(cycle.stacks["cdktf"][key].settings.chart_version, "aws")
 
 
-def test_iam_names_and_outputs(run):
-    settings = run.stack.settings
-    role_name = run.outputs["role_arn"].rsplit("/", 1)[1]
-    policy_name = run.outputs["policy_arn"].rsplit("/", 1)[1]
+def test_iam_names_and_outputs(cycle, key):
+    settings, outputs = cycle.stacks["cdktf"][key].settings, cycle.outputs[key]
+    role_name = outputs["role_arn"].rsplit("/", 1)[1]
+    policy_name = outputs["policy_arn"].rsplit("/", 1)[1]
     assert role_name == policy_name == default_iam_name(settings.cluster_name)
-    assert run.outputs["chart_version"] == settings.chart_version
-    assert run.outputs["controller_version"] == chart_release(settings.chart_version).controller
+    assert outputs["chart_version"] == settings.chart_version
+    assert outputs["controller_version"] == chart_release(settings.chart_version).controller
 
 
-def test_destroy_removes_what_apply_created(run):
-    role_name = run.outputs["role_arn"].rsplit("/", 1)[1]
-    assert role_name not in run.destroyed["roles"]
-    assert run.outputs["policy_arn"] not in run.destroyed["policies"]
-    assert run.outputs["oidc_provider_arn"] not in run.destroyed["oidc_providers"]
-    assert f"{run.stack.settings.cluster_name}-cluster" in run.destroyed["roles"]  # the cluster's own role stays
+def test_destroy_removes_what_apply_created(cycle, key):
+    outputs = cycle.outputs[key]
+    assert outputs["role_arn"].rsplit("/", 1)[1] not in cycle.destroyed["roles"]
+    assert outputs["policy_arn"] not in cycle.destroyed["policies"]
+    assert outputs["oidc_provider_arn"] not in cycle.destroyed["oidc_providers"]
+    cluster_role = f"{cycle.stacks['cdktf'][key].settings.cluster_name}-cluster"
+    assert cluster_role in cycle.destroyed["roles"]  # the cluster's own role, not the stack's, stays
+
+
+def test_runtimes_synthesize_the_same_stacks_but_for_versions(synthesized_by_runtime):
+    """cdktf and cdktn: the same Terraform JSON but cdktf's metadata version and the provider ranges."""
+    assert RUNTIMES == ("cdktf", "cdktn")
+    ranges = _cdk.CONSTRAINTS_BY_RUNTIME
+    differing_ranges = {
+        ("terraform", "required_providers", provider, "version")
+        for provider in ranges["cdktf"]
+        if ranges["cdktf"][provider] != ranges["cdktn"][provider]
+    }
+    assert differing_ranges  # the runtimes' bindings really do differ
+    for key, stack in synthesized_by_runtime["cdktf"].items():
+        theirs = synthesized_by_runtime["cdktn"][key].document
+        assert set(differences(stack.document, theirs)) == {("//", "metadata", "version"), *differing_ranges}, key
 
 
 def test_complete_stack_validates(synthesized_stacks, terraform_env, tmp_path):
@@ -211,7 +186,8 @@ def test_complete_stack_validates(synthesized_stacks, terraform_env, tmp_path):
     Needs all four providers. They are not installable offline, so this is the one case
     ``EKS_LBC_REQUIRE_ALL_TIERS`` does not force: it runs where the provider mirror
     (``$EKS_LBC_TF_PLUGIN_DIR``, default ``/opt/tf-plugins``) holds them, and skips,
-    saying so, where it does not. See README, "Tests".
+    saying so, where it does not (expected on this offline machine and in its CI).
+    See README, "Tests".
     """
     needed = {"aws", "kubernetes", "helm", "tls"}
     missing = needed - tf.mirrored_providers(terraform_env.plugins)
