@@ -18,7 +18,8 @@ Each skips (or, under ``EKS_LBC_REQUIRE_ALL_TIERS=1``, fails) naming the tool it
 
 The first three are slow (subprocesses: synth, terraform, checkov). When collection ends and
 a selected test needs one, it starts in a background thread (:class:`Prefetch`) and runs
-while the unit tests do; the fixture waits for its result.
+while the unit tests do (tests marked ``integration`` are moved to the end of the run);
+the fixture waits for its result.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ PREFETCH = pytest.StashKey[Prefetch]()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[PREFETCH] = Prefetch()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Integration tests last: their work runs in the background meanwhile, so they seldom wait for it."""
+    items.sort(key=lambda item: item.get_closest_marker("integration") is not None)  # stable: order kept otherwise
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -83,7 +83,8 @@ class MotoCycle:
     stacks: dict[str, dict[str, SynthesizedStack]]  # runtime -> key -> stack
     clusters: dict[str, EksCluster] = field(default_factory=dict)  # key -> the cluster made for it in moto
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the stack's outputs after apply
-    applied: dict[str, Any] = field(default_factory=dict)  # iam_view after apply and an empty plan
+    parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # runtime -> key -> the AWS part terraform ran
+    applied: dict[str, Any] = field(default_factory=dict)  # iam_view after apply
     destroyed: dict[str, Any] = field(default_factory=dict)  # iam_view after destroy
     steps: list[str] = field(default_factory=list)  # "<runtime> <command>", in order, each one succeeded
     timings: list[tuple[str, float]] = field(default_factory=list)
@@ -91,21 +92,23 @@ class MotoCycle:
 
 
 def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path) -> MotoCycle | Missing:
-    """Apply the cdktf stacks' AWS part on moto, prove cdktn's plans to no change against it, destroy.
+    """The stacks' AWS part on moto: cdktf's configuration applied, cdktn's planned (no changes) and destroyed.
 
     One working directory, the :data:`APPLIED_ON_MOTO` stacks as modules of one root
     (:func:`tests.integration.terraform.modules_root`):
 
-    1. cdktf: ``init -plugin-dir``, ``validate``, ``apply``, ``plan -detailed-exitcode`` (no changes), outputs;
-    2. cdktn: the same modules replaced by cdktn's synthesized AWS parts, ``init`` and ``plan
-       -detailed-exitcode`` (which validates the configuration first, like ``validate``), which
-       must also report no changes: both runtimes describe the same infrastructure, attribute
-       for attribute, as the provider reads it back;
-    3. ``destroy`` with cdktn's configuration.
+    1. cdktf's AWS parts: ``init -plugin-dir``, ``validate``, ``apply``; outputs and IAM read back;
+    2. cdktn's AWS parts replace them: ``init``, then ``plan -detailed-exitcode`` (which validates
+       the configuration first, as ``validate`` does) must report no changes: no perpetual diff,
+       and cdktn's stacks are exactly the infrastructure cdktf's created, attribute for
+       attribute, as the provider reads it back from moto;
+    3. ``destroy`` on cdktn's configuration; IAM read back.
 
-    Every terraform command costs about 2 s of CPU per AWS provider configuration and graph
-    walk (the provider builds its whole schema at each start), which is why the stacks share
-    one root and cdktn's are planned, not applied again.
+    The two runtimes' AWS parts are one configuration but for the ``//`` comment terraform
+    ignores (``test_both_runtimes_aws_parts_are_one_configuration``), so the empty plan holds
+    for either. Every terraform command costs about 3 s of CPU per AWS provider configuration
+    and graph walk (the provider builds its whole schema at each start): hence one root for
+    both stacks, and one apply/plan/destroy for both runtimes.
     """
     if tf.TERRAFORM is None:
         return Missing("terraform (>= 1.5 on PATH)")
@@ -121,24 +124,30 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
     server = MotoServer.start(command, work / "moto_server.log")
     runner = tf.Terraform(work / "terraform", tf.offline_environment(work, plugins))
     try:
-
-        def parts(runtime: str) -> dict[str, Any]:
-            return {key: tf.aws_part(stacks[runtime][key].document, endpoint=server.url) for key in APPLIED_ON_MOTO}
-
+        for runtime in RUNTIMES:
+            record.parts[runtime] = {
+                key: tf.aws_part(stacks[runtime][key].document, endpoint=server.url) for key in APPLIED_ON_MOTO
+            }
         for key in APPLIED_ON_MOTO:
             settings = stacks["cdktf"][key].settings
             record.clusters[key] = create_eks_cluster(server, settings.cluster_name, settings.region)
-        runner.write_files(tf.modules_root(parts("cdktf")))
-        with tf.cycle(runner, plugins) as outputs:
-            record.steps += ["cdktf init", "cdktf validate", "cdktf apply", "cdktf plan"]
-            record.outputs = outputs
+        runner.write_files(tf.modules_root(record.parts["cdktf"]))
+        runner.init(plugins)
+        runner.validate()
+        record.steps += ["cdktf init", "cdktf validate"]
+        try:
+            runner.apply()
+            record.steps.append("cdktf apply")
+            record.outputs = runner.outputs()
             record.applied = iam_view(server)
-            runner.write_files(tf.modules_root(parts("cdktn")))
+            runner.write_files(tf.modules_root(record.parts["cdktn"]))
             runner.init(plugins)
-            changes = runner.plan_changes()  # validates the configuration first, as `terraform validate` does
+            changes = runner.plan_changes()
             if changes is not None:
-                raise AssertionError(f"cdktn's stacks plan changes to what cdktf's applied:\n{changes}")
+                raise AssertionError(f"plan after apply is not empty (a perpetual diff, or cdktn != cdktf):\n{changes}")
             record.steps += ["cdktn init", "cdktn plan"]
+        finally:
+            runner.destroy()
         record.steps.append("cdktn destroy")
         record.destroyed = iam_view(server)
     except Exception:  # recorded: each test then fails with it
