@@ -1,6 +1,6 @@
-"""Integration tiers: real tools (terraform + AWS provider on moto, checkov, Helm) on the synthesized stacks.
+"""Integration tiers: real tools (terraform + the AWS provider on moto, checkov) on the synthesized stacks.
 
 Helpers: :mod:`.moto` (the emulator), :mod:`.terraform` (runner and the AWS-only harness),
-:mod:`.chart` (rendering the vendored chart with a release's values), :mod:`.stacks`
-(the configurations); fixtures in :mod:`.fixtures`. See README, "Tests".
+:mod:`.checkov` (scans), :mod:`.stacks` (the configurations, synthesized per runtime),
+:mod:`.tiers` (each tier's slow work); fixtures in :mod:`.fixtures`. See README, "Tests".
 """
