@@ -6,13 +6,18 @@
 * ``moto_cycle`` — the Terraform tier's recorded run (:func:`tests.integration.tiers.terraform_on_moto`);
   ``checkov_scans`` — the checkov tier's reports (:func:`tests.integration.tiers.checkov_scans`).
 * ``moto_server`` — one ``moto_server`` on 127.0.0.1 for the session; ``moto`` — the same server,
-  reset to empty for the test using it; ``terraform_env`` — the offline environment terraform runs in;
-  ``terraform_on_moto`` — apply any synthesized stack dict on ``moto``::
+  reset to empty for the test using it; ``terraform_env`` — the offline environment terraform runs in
+  (``env``, ``plugins``, ``workdir(name)``). With :mod:`tests.integration.terraform`::
 
-      def test_something(moto, terraform_on_moto, synthesized_stacks):
+      def test_something(moto, terraform_env, synthesized_stacks):
           cluster = create_eks_cluster(moto, "demo", "ap-northeast-1")
-          with terraform_on_moto(synthesized_stacks["default"].document) as applied:
-              role = moto.client("iam").get_role(RoleName=applied.outputs["role_arn"].split("/")[-1])
+          runner = Terraform(terraform_env.workdir("demo"), terraform_env.env)
+          runner.write(aws_part(synthesized_stacks["default"].document, endpoint=moto.url))
+          runner.init(terraform_env.plugins)
+          runner.apply()
+          assert runner.plan_changes() is None
+          ...
+          runner.destroy()
 
 Each skips (or, under ``EKS_LBC_REQUIRE_ALL_TIERS=1``, fails) naming the tool it lacks.
 
@@ -30,7 +35,6 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,21 +175,3 @@ def terraform_env(tmp_path_factory) -> TerraformSetup:
     )
     home = tmp_path_factory.mktemp("terraform")
     return TerraformSetup(env=tf.offline_environment(home, plugins), plugins=plugins, workdirs=home)
-
-
-@pytest.fixture
-def terraform_on_moto(
-    moto: MotoServer, terraform_env: TerraformSetup
-) -> Callable[..., AbstractContextManager[tf.Applied]]:
-    """``terraform_on_moto(stack_dict, name="x")``: a context manager applying the stack's AWS part on ``moto``."""
-
-    def apply(stack: Mapping[str, Any], name: str = "stack") -> AbstractContextManager[tf.Applied]:
-        return tf.applied_on_moto(
-            stack,
-            endpoint=moto.url,
-            workdir=terraform_env.workdir(name),
-            env=terraform_env.env,
-            plugins=terraform_env.plugins,
-        )
-
-    return apply

@@ -28,8 +28,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,47 +264,3 @@ def offline_environment(home: Path, plugins: Path) -> dict[str, str]:
         NO_PROXY="127.0.0.1,localhost",
     )
     return env
-
-
-@contextmanager
-def cycle(tf: Terraform, plugins: Path, parallelism: int = 10) -> Iterator[dict[str, Any]]:
-    """``init -plugin-dir``, ``validate``, ``apply``, an empty ``plan``; yields the outputs; ``destroy`` on exit.
-
-    ``plan -detailed-exitcode`` (with refresh: it reads every object back from the
-    API) must report no changes; a perpetual diff fails here, with the plan. ``destroy``
-    runs on exit whatever happened after ``apply`` started.
-    """
-    tf.init(plugins)
-    tf.validate()
-    try:
-        tf.apply(parallelism)
-        changes = tf.plan_changes(parallelism)
-        if changes is not None:
-            raise AssertionError(f"plan after apply is not empty (a perpetual diff):\n{changes}")
-        yield tf.outputs()
-    finally:
-        tf.destroy(parallelism)
-
-
-@dataclass(frozen=True)
-class Applied:
-    """A stack applied on the emulator: its terraform working directory and outputs."""
-
-    terraform: Terraform
-    outputs: dict[str, Any]
-
-
-@contextmanager
-def applied_on_moto(
-    stack: Mapping[str, Any],
-    *,
-    endpoint: str,
-    workdir: Path,
-    env: Mapping[str, str],
-    plugins: Path,
-) -> Iterator[Applied]:
-    """Apply the AWS part of ``stack`` on the emulator at ``endpoint`` (:func:`cycle`); destroy it on exit."""
-    tf = Terraform(workdir, env)
-    tf.write(aws_part(stack, endpoint=endpoint))
-    with cycle(tf, plugins) as outputs:
-        yield Applied(tf, outputs)
