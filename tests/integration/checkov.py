@@ -15,10 +15,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from tests.support import REPO
 
 CHECKOV_ENV = "EKS_LBC_CHECKOV"
 # Resource types whose `policy` attribute is an IAM policy document, and checkov's frameworks for each input.
@@ -30,7 +31,7 @@ def checkov_command() -> str | None:
     """``$EKS_LBC_CHECKOV``, else the tools venv ``make test`` creates (``.venv/tools``), else PATH's."""
     if os.environ.get(CHECKOV_ENV):
         return os.environ[CHECKOV_ENV]
-    tools = Path(sys.prefix) / "tools" / "bin" / "checkov"
+    tools = REPO / ".venv" / "tools" / "bin" / "checkov"
     if tools.is_file():
         return str(tools)
     return shutil.which("checkov")
