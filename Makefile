@@ -7,11 +7,15 @@ STAMP  := $(VENV)/.installed
 VENV_CDKTN  ?= .venv-cdktn
 PY_CDKTN    := $(VENV_CDKTN)/bin/python
 STAMP_CDKTN := $(VENV_CDKTN)/.installed
+# Command-line tools the test tiers run, with pins that clash with the project's own
+# dependencies (checkov pins boto3, packaging, ...): a venv of their own inside $(VENV).
+TOOLS       := $(VENV)/tools
+TOOLS_STAMP := $(TOOLS)/.installed
 # Node.js 22 from npm's `node` package, for the Node 22 test and the benchmark (jsii reads JSII_NODE).
 NODE22 := .node22/node_modules/node/bin/node
 RUNS   ?= 5
 
-.PHONY: synth test lint bench node22 clean
+.PHONY: synth test tools lint bench node22 clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "eks-lbc needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
@@ -29,10 +33,18 @@ $(STAMP_CDKTN): pyproject.toml
 	EKS_LBC_RUNTIME=cdktn $(PY_CDKTN) -m eks_lbc.jsii_cache
 	@touch $@
 
+$(TOOLS_STAMP): tools-requirements.txt | $(STAMP)
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet -r tools-requirements.txt
+	@touch $@
+
+tools: $(TOOLS_STAMP)
+
 synth: $(STAMP)
 	$(PY) main.py
 
-test: $(STAMP) $(STAMP_CDKTN)
+test: $(STAMP) $(STAMP_CDKTN) $(TOOLS_STAMP)
 	$(PY) -m pytest
 	EKS_LBC_RUNTIME=cdktn $(PY_CDKTN) -m pytest
 

@@ -1,9 +1,11 @@
-import os
-
 import pytest
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from eks_lbc import runtime
+from tests.support import require
+
+# The integration tiers' fixtures (moto server, terraform, synthesized stacks), usable from any test module.
+pytest_plugins = ["tests.integration.fixtures"]
 
 # The CDK runtime this test session runs on (eks_lbc/runtime.py): `make test` runs the suite
 # once in .venv (cdktf) and once in .venv-cdktn (the [cdktn] extra, EKS_LBC_RUNTIME=cdktn).
@@ -33,19 +35,7 @@ def snapshot_json(snapshot):
     return snapshot.use_extension(JSONSnapshotExtension)
 
 
-STRICT_ENV = "EKS_LBC_REQUIRE_ALL_TIERS"
-
-
 @pytest.fixture
 def require_tool():
     """Skip with a reason naming the missing tool; fail instead when $EKS_LBC_REQUIRE_ALL_TIERS=1 (CI)."""
-
-    def require(available: bool, tool: str) -> None:
-        if available:
-            return
-        message = f"needs {tool}"
-        if os.environ.get(STRICT_ENV) == "1":
-            pytest.fail(f"{message} ({STRICT_ENV}=1 forbids skipping)")
-        pytest.skip(message)
-
     return require

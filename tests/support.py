@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[1]
+STRICT_ENV = "EKS_LBC_REQUIRE_ALL_TIERS"
+
+
+def require(available: object, tool: str) -> None:
+    """Skip the test with a reason naming ``tool`` unless ``available`` is truthy.
+
+    With ``$EKS_LBC_REQUIRE_ALL_TIERS=1`` (set by ``.ci/run``) a missing tool fails the
+    test instead, so CI cannot pass by skipping. Usable from fixtures of any scope;
+    tests get it as the ``require_tool`` fixture.
+    """
+    if available:
+        return
+    message = f"needs {tool}"
+    if os.environ.get(STRICT_ENV) == "1":
+        pytest.fail(f"{message} ({STRICT_ENV}=1 forbids skipping)")
+    pytest.skip(message)
 
 
 def new_stack(name: str = "test"):  # -> TerraformStack
@@ -36,6 +55,15 @@ def address(synthesized: dict[str, Any], block: str, kind: str) -> str:
     assert len(found) == 1, f"expected one {block} {kind}, found {sorted(found)}"
     name = next(iter(found))
     return f"data.{kind}.{name}" if block == "data" else f"{kind}.{name}"
+
+
+def differences(a: object, b: object, path: tuple = ()) -> list[tuple]:
+    """Paths (tuples of keys and indexes) where two JSON documents differ."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for key in sorted(set(a) | set(b)) for d in differences(a.get(key), b.get(key), (*path, key))]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, (*path, i))]
+    return [] if a == b else [path]
 
 
 CDKTN_VENV_PYTHON = REPO / ".venv-cdktn" / "bin" / "python"  # `make test` creates it: pip install -e '.[cdktn,test]'

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from eks_lbc import _cdk, runtime
-from tests.support import REPO, runtime_python
+from tests.support import REPO, differences, runtime_python
 
 RUNTIMES = tuple(runtime.PACKAGES)
 
@@ -82,15 +82,6 @@ def admits(constraint: str, version: str) -> bool:
     as_tuple = lambda v: tuple(int(x) for x in v.split("."))  # noqa: E731
     bounds = dict(part.strip().split(" ", 1) for part in constraint.split(","))
     return as_tuple(bounds[">="]) <= as_tuple(version) < as_tuple(bounds["<"])
-
-
-def differences(a: object, b: object, path: tuple = ()) -> list[tuple]:
-    """Paths (tuples of keys and indexes) where two JSON documents differ."""
-    if isinstance(a, dict) and isinstance(b, dict):
-        return [d for key in sorted(set(a) | set(b)) for d in differences(a.get(key), b.get(key), (*path, key))]
-    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        return [d for i, (x, y) in enumerate(zip(a, b, strict=True)) for d in differences(x, y, (*path, i))]
-    return [] if a == b else [path]
 
 
 def test_this_process_runs_on_the_selected_runtime_only():

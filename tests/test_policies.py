@@ -1,5 +1,7 @@
 """The vendored policies are AWS's published ones, byte for byte, for every supported version."""
 
+import copy
+import difflib
 import hashlib
 import json
 import os
@@ -39,26 +41,86 @@ def test_vendored_policy_matches_recorded_upstream_hash(chart, partition):
     assert hashlib.sha256(vendored_bytes(chart, partition)).hexdigest() == recorded
 
 
+def actions(document: dict) -> set[str]:
+    """Every action (and NotAction) the policy's statements name."""
+    found = set()
+    for statement in document["Statement"]:
+        for key in ("Action", "NotAction"):
+            listed = statement.get(key, [])
+            found |= {listed} if isinstance(listed, str) else set(listed)
+    return found
+
+
+def drift_report(ours: dict, theirs: dict, limit: int = 80) -> str:
+    """What changed upstream, for a reviewer: actions added and removed, then the JSON diff (first ``limit`` lines)."""
+    added, removed = sorted(actions(theirs) - actions(ours)), sorted(actions(ours) - actions(theirs))
+    lines = [
+        f"actions added upstream ({len(added)}): {', '.join(added) or '-'}",
+        f"actions removed upstream ({len(removed)}): {', '.join(removed) or '-'}",
+    ]
+    diff = list(
+        difflib.unified_diff(
+            json.dumps(ours, indent=2, sort_keys=True).splitlines(),
+            json.dumps(theirs, indent=2, sort_keys=True).splitlines(),
+            "vendored",
+            "upstream",
+            lineterm="",
+        )
+    )
+    lines += diff[:limit] + ([f"... {len(diff) - limit} more diff lines"] if len(diff) > limit else [])
+    return "\n".join(lines)
+
+
+def test_drift_report_names_added_and_removed_actions():
+    ours = policy_document("3.5.0")
+    theirs = copy.deepcopy(ours)
+    theirs["Statement"][1]["Action"] = [*theirs["Statement"][1]["Action"][1:], "ec2:DescribeNewThing"]
+    removed = ours["Statement"][1]["Action"][0]
+    report = drift_report(ours, theirs).splitlines()
+    assert report[0] == "actions added upstream (1): ec2:DescribeNewThing"
+    assert report[1] == f"actions removed upstream (1): {removed}"
+    assert any(line.startswith("+") and '"ec2:DescribeNewThing"' in line for line in report)
+    assert any(line.startswith("-") and f'"{removed}"' in line for line in report)
+    # A change that keeps the actions (a condition, a resource) still shows, in the JSON diff.
+    theirs = copy.deepcopy(ours)
+    theirs["Statement"][0]["Resource"] = "arn:aws:iam::*:role/x"
+    report = drift_report(ours, theirs).splitlines()
+    assert report[:2] == ["actions added upstream (0): -", "actions removed upstream (0): -"]
+    assert any(line.startswith("+") and '"Resource": "arn:aws:iam::*:role/x"' in line for line in report)
+
+
 @pytest.mark.parametrize(("chart", "partition"), CASES)
 def test_vendored_policy_equals_upstream(chart, partition, require_tool):
     upstream = upstream_dir()
     require_tool(upstream is not None and upstream.is_dir(), "shared/upstream data (set EKS_LBC_UPSTREAM)")
     release = chart_release(chart)
     upstream_file = upstream / "iam_policy" / release.policy_files[partition]
+    assert upstream_file.is_file(), f"upstream has no {upstream_file}"
     theirs = json.loads(upstream_file.read_text("utf-8"))
     ours = policy_document(chart, partition)
     if ours != theirs:
-
-        def actions(doc):
-            listed = ([s["Action"]] if isinstance(s["Action"], str) else s["Action"] for s in doc["Statement"])
-            return {a for actions_ in listed for a in actions_}
-
         pytest.fail(
-            f"{chart} {partition}: vendored policy drifted from {upstream_file}; "
-            f"actions only upstream: {sorted(actions(theirs) - actions(ours))}, "
-            f"only vendored: {sorted(actions(ours) - actions(theirs))}"
+            f"chart {chart} ({release.controller}) {partition}: the vendored policy drifted from {upstream_file}\n"
+            + drift_report(ours, theirs),
+            pytrace=False,
         )
     assert upstream_file.read_bytes() == vendored_bytes(chart, partition)
+
+
+# Upstream's file name for each partition variant this project supports.
+PARTITION_FILES = {"aws": "iam_policy.json", "aws-cn": "iam_policy_cn.json", "aws-us-gov": "iam_policy_us-gov.json"}
+
+
+@pytest.mark.parametrize("chart", [r.chart for r in supported_charts()])
+def test_every_partition_variant_upstream_publishes_is_vendored(chart, require_tool):
+    upstream = upstream_dir()
+    require_tool(upstream is not None and upstream.is_dir(), "shared/upstream data (set EKS_LBC_UPSTREAM)")
+    release = chart_release(chart)
+    folder = upstream / "iam_policy" / release.controller
+    published = {partition for partition, name in PARTITION_FILES.items() if (folder / name).is_file()}
+    assert published == set(release.policy_files), (chart, release.controller)
+    for partition, relative in release.policy_files.items():
+        assert relative == f"{release.controller}/{PARTITION_FILES[partition]}"
 
 
 def test_chart_table_matches_upstream_chart_history(require_tool):

@@ -1,0 +1,77 @@
+"""The AWS-only harness (:func:`tests.integration.terraform.aws_part`) changes only what it says it changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration import terraform as tf
+
+THUMBPRINTS = "${data.tls_certificate.cert.certificates[*].sha1_fingerprint}"
+
+
+def stack() -> dict:
+    return {
+        "//": {"metadata": {"version": "0.21.0"}},
+        "terraform": {
+            "backend": {"local": {"path": "../../terraform.demo.tfstate"}},
+            "required_providers": {
+                "aws": {"source": "hashicorp/aws", "version": ">= 5.100.0, < 7.0.0"},
+                "tls": {"source": "hashicorp/tls", "version": ">= 4.1.0, < 5.0.0"},
+                "helm": {"source": "hashicorp/helm", "version": ">= 3.1.1, < 4.0.0"},
+            },
+        },
+        "provider": {"aws": [{"region": "eu-west-1"}], "tls": [{}], "helm": [{"kubernetes": {"host": "x"}}]},
+        "data": {
+            "aws_eks_cluster": {"cluster": {"name": "demo"}},
+            "tls_certificate": {"cert": {"url": "${data.aws_eks_cluster.cluster.identity[0].oidc[0].issuer}"}},
+        },
+        "resource": {
+            "aws_iam_openid_connect_provider": {
+                "oidc": {"client_id_list": ["sts.amazonaws.com"], "thumbprint_list": THUMBPRINTS, "url": "u"}
+            },
+            "helm_release": {"lbc": {"name": "aws-load-balancer-controller"}},
+        },
+        "output": {"oidc_provider_arn": {"value": "${aws_iam_openid_connect_provider.oidc.arn}"}},
+    }
+
+
+def test_keeps_the_aws_part_and_points_it_at_the_emulator():
+    part = tf.aws_part(stack(), endpoint="http://127.0.0.1:5000")
+    assert part["data"] == {"aws_eks_cluster": {"cluster": {"name": "demo"}}}
+    assert list(part["resource"]) == ["aws_iam_openid_connect_provider"]
+    assert part["resource"]["aws_iam_openid_connect_provider"]["oidc"]["thumbprint_list"] == [tf.FIXED_THUMBPRINT]
+    assert part["output"] == stack()["output"]
+    assert list(part["terraform"]["required_providers"]) == ["aws"]
+    assert part["terraform"]["backend"] == {"local": {"path": "terraform.tfstate"}}
+    (aws,) = part["provider"]["aws"]
+    assert aws["region"] == "eu-west-1"
+    assert aws["endpoints"] == [{service: "http://127.0.0.1:5000" for service in ("ec2", "eks", "iam", "sts")}]
+    assert list(part["provider"]) == ["aws"]
+
+
+def test_refuses_a_part_that_still_refers_to_a_dropped_object():
+    broken = stack()
+    broken["output"]["release"] = {"value": "${helm_release.lbc.status}"}
+    with pytest.raises(tf.HarnessError, match=r"output\.release\.value: \$\{helm_release\.lbc\.status\}"):
+        tf.aws_part(broken, endpoint="http://127.0.0.1:5000")
+
+
+def test_refuses_a_provider_it_cannot_emulate():
+    other = stack()
+    other["provider"]["random"] = [{}]
+    with pytest.raises(tf.HarnessError, match="random"):
+        tf.aws_part(other, endpoint="http://127.0.0.1:5000")
+
+
+def test_modules_root_calls_each_part_as_a_module_without_its_backend():
+    part = tf.aws_part(stack(), endpoint="http://127.0.0.1:5000")
+    files = tf.modules_root({"default": part})
+    assert sorted(files) == ["main.tf.json", "modules/default/main.tf.json"]
+    assert files["main.tf.json"] == {
+        "terraform": {"backend": {"local": {"path": "terraform.tfstate"}}},
+        "module": {"default": {"source": "./modules/default"}},
+        "output": {"default": {"value": "${module.default}"}},
+    }
+    child = files["modules/default/main.tf.json"]
+    assert "backend" not in child["terraform"] and child["provider"] == part["provider"]
+    assert "backend" in part["terraform"]  # the part itself is left as it was
