@@ -44,9 +44,15 @@ tools: $(TOOLS_STAMP)
 synth: $(STAMP)
 	$(PY) main.py
 
+# The two passes run at the same time (a 2-core machine is busy only then; they share nothing
+# but the read-only checkout). The cdktf pass reports as it goes, the CDK Terrain pass when both are done.
 test: $(STAMP) $(STAMP_CDKTN) $(TOOLS_STAMP)
-	$(PY) -m pytest
-	EKS_LBC_RUNTIME=cdktn $(PY_CDKTN) -m pytest
+	@EKS_LBC_RUNTIME=cdktn $(PY_CDKTN) -m pytest -p no:cacheprovider > $(VENV_CDKTN)/pytest.log 2>&1 & cdktn=$$!; \
+	echo "== cdktf pass ($(VENV)); the CDK Terrain pass ($(VENV_CDKTN)) runs meanwhile"; \
+	$(PY) -m pytest; cdktf_status=$$?; \
+	wait $$cdktn; cdktn_status=$$?; \
+	echo "== CDK Terrain pass ($(VENV_CDKTN), EKS_LBC_RUNTIME=cdktn)"; cat $(VENV_CDKTN)/pytest.log; \
+	test $$cdktf_status -eq 0 && test $$cdktn_status -eq 0
 
 # Not part of `make test`: timings belong here, never in tests. RUNS=5 runs per case.
 bench: $(STAMP) $(STAMP_CDKTN) $(NODE22)

@@ -31,6 +31,8 @@ def run(folder: Path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
+# Settings fail before any runtime is imported: once per `make test`, in the cdktf pass.
+@pytest.mark.runtime("cdktf")
 @pytest.mark.parametrize(
     ("variable", "value"),
     [

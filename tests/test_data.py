@@ -11,6 +11,9 @@ from eks_lbc.versions import supported_charts
 from tests.test_policies import upstream_dir
 from tools.vendor_upstream_data import ECR_TYPOS, derive, render
 
+# Runtime-independent (no cdktf or cdktn import): once per `make test`, in the cdktf pass.
+pytestmark = pytest.mark.runtime("cdktf")
+
 DNS_SUFFIX = {"cn": "amazonaws.com.cn", "eusc": "amazonaws.eu"}
 
 

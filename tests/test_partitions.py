@@ -4,6 +4,9 @@ from eks_lbc.errors import InvalidSetting
 from eks_lbc.partitions import SUPPORTED_PARTITIONS, check_partition, partition_of, supported_partition
 from eks_lbc.versions import supported_charts
 
+# Runtime-independent (no cdktf or cdktn import): once per `make test`, in the cdktf pass.
+pytestmark = pytest.mark.runtime("cdktf")
+
 
 @pytest.mark.parametrize(
     ("region", "partition"),

@@ -15,6 +15,9 @@ from eks_lbc.policies import policy_document
 from eks_lbc.versions import chart_release, supported_charts
 from tests.support import REPO
 
+# Runtime-independent (no cdktf or cdktn import): once per `make test`, in the cdktf pass.
+pytestmark = pytest.mark.runtime("cdktf")
+
 
 def upstream_dir() -> Path | None:
     """``shared/upstream`` (see DEVELOPERS.md): $EKS_LBC_UPSTREAM, or found beside the checkout."""

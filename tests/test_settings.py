@@ -7,6 +7,9 @@ from eks_lbc.errors import InvalidSetting
 from eks_lbc.settings import load_settings
 from eks_lbc.versions import default_chart_version, supported_charts
 
+# Runtime-independent (no cdktf or cdktn import): once per `make test`, in the cdktf pass.
+pytestmark = pytest.mark.runtime("cdktf")
+
 
 def write_cdktf_json(tmp_path: Path, context: dict | None) -> Path:
     path = tmp_path / "cdktf.json"

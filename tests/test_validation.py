@@ -5,6 +5,9 @@ import pytest
 from eks_lbc import validation
 from eks_lbc.errors import InvalidSetting
 
+# Runtime-independent (no cdktf or cdktn import): once per `make test`, in the cdktf pass.
+pytestmark = pytest.mark.runtime("cdktf")
+
 
 @pytest.mark.parametrize("name", ["abc", "acme-terraform-state", "a.b-c", "0" * 63, "state.eu-west-1"])
 def test_good_bucket_names(name):

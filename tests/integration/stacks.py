@@ -1,9 +1,18 @@
 """The stacks the integration tiers run tools on, synthesized by the real app (``build_app`` + ``synth``).
 
 ``default`` is what ``make synth`` builds from the committed ``cdktf.json``. ``non-default``
-changes every setting (names, namespace, region, the oldest supported chart, an explicit VPC).
-``chart-1.17.1`` pins the remaining supported chart. The Terraform-on-moto tier applies the
-first two (:data:`APPLIED_ON_MOTO`); checkov scans all of them.
+changes every basic setting (names, namespace, the oldest supported chart, an explicit VPC) and
+adds the production ones that touch AWS: GovCloud (``us-gov-west-1``), IRSA with the cluster's
+*existing* IAM OIDC provider, subnet discovery tags, organisation IAM rules (name prefix, path,
+permissions boundary, tags) and the state in S3 (KMS-encrypted, S3 lock file). ``pod-identity``
+is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules.
+The Terraform-on-moto tier applies the first two (:data:`APPLIED_ON_MOTO`) and validates all
+three (:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API, and a third applied stack would
+cost more CPU than the suite's budget has); checkov scans them all.
+
+Values that name things in the account are fixed here and created in moto beforehand under
+exactly those names (the boundary policies, the state bucket and its KMS alias); subnet ids,
+which moto chooses itself, are placeholders the tier swaps for moto's (:data:`SUBNET_PLACEHOLDERS`).
 
 Each runtime (cdktf, cdktn) synthesizes in a process of its own (``python -m
 tests.integration.stacks OUTDIR`` with ``EKS_LBC_RUNTIME``; one process imports one runtime),
@@ -18,31 +27,71 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from eks_lbc.runtime import ENV_RUNTIME, PACKAGES
 from eks_lbc.settings import ClusterSettings, Settings, load_settings
+from tests.integration.moto import ACCOUNT_ID
 from tests.support import REPO
 
 RUNTIMES = tuple(PACKAGES)  # ("cdktf", "cdktn")
+
+
+TAGS = MappingProxyType({"team": "platform", "cost-center": "1234"})
+STATE_BUCKET = "acme-terraform-state"
+STATE_KMS_ALIAS = "alias/terraform-state"
+BOUNDARY_NAME, BOUNDARY_PATH = "eks-boundary", "/org/"
+# key -> (public, private) subnet id placeholders; the tier replaces them with the moto cluster's subnets.
+SUBNET_PLACEHOLDERS = {
+    "non-default": ("subnet-0a00000000000000a", "subnet-0a00000000000000b"),
+    "pod-identity": ("subnet-0b00000000000000a", "subnet-0b00000000000000b"),  # validated only: left as they are
+}
+
+
+def boundary_arn(partition: str) -> str:
+    return f"arn:{partition}:iam::{ACCOUNT_ID}:policy{BOUNDARY_PATH}{BOUNDARY_NAME}"
 
 
 def configurations() -> dict[str, ClusterSettings]:
     return {
         "default": load_settings(REPO / "cdktf.json", environ={}).clusters[0],
         "non-default": ClusterSettings(
-            cluster_name="prod_eu",
-            region="eu-central-1",
+            cluster_name="prod_gov",
+            region="us-gov-west-1",
             namespace="aws-lbc",
             service_account_name="lbc",
             chart_version="1.5.3",
             vpc_id="vpc-0123456789abcdef0",
+            oidc_provider="existing",
+            public_subnet_ids=SUBNET_PLACEHOLDERS["non-default"][:1],
+            private_subnet_ids=SUBNET_PLACEHOLDERS["non-default"][1:],
+            iam_name_prefix="acme-",
+            iam_path="/platform/eks/",
+            permissions_boundary=boundary_arn("aws-us-gov"),
+            tags=TAGS,
+            state_bucket=STATE_BUCKET,
+            state_key_prefix="eks",
+            state_region="us-gov-west-1",
+            state_kms_key_id=STATE_KMS_ALIAS,
         ),
-        "chart-1.17.1": ClusterSettings(cluster_name="staging", region="us-west-2", chart_version="1.17.1"),
+        "pod-identity": ClusterSettings(
+            cluster_name="cn-prod",
+            region="cn-north-1",
+            chart_version="1.17.1",
+            identity="pod-identity",
+            public_subnet_ids=SUBNET_PLACEHOLDERS["pod-identity"][:1],
+            private_subnet_ids=SUBNET_PLACEHOLDERS["pod-identity"][1:],
+            iam_path="/platform/",
+            permissions_boundary=boundary_arn("aws-cn"),
+            tags=TAGS,
+        ),
     }
 
 
+# The stacks the Terraform tier applies (both IRSA), and the ones it validates.
 APPLIED_ON_MOTO = ("default", "non-default")
+VALIDATED_ON_MOTO = (*APPLIED_ON_MOTO, "pod-identity")
 
 
 @dataclass(frozen=True)

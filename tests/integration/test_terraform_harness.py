@@ -6,6 +6,9 @@ import pytest
 
 from tests.integration import terraform as tf
 
+# Runtime-independent (no cdktf or cdktn import): once per `make test`, in the cdktf pass.
+pytestmark = pytest.mark.runtime("cdktf")
+
 THUMBPRINTS = "${data.tls_certificate.cert.certificates[*].sha1_fingerprint}"
 
 

@@ -4,8 +4,11 @@ What runs for real: ``terraform init -plugin-dir`` (the offline AWS provider mir
 ``validate``, ``apply``, ``plan -detailed-exitcode`` (with refresh; must report no changes:
 a diff right after apply is a perpetual diff users would see on every plan), ``destroy``;
 and the AWS provider's own API calls, answered by ``moto_server`` on 127.0.0.1 (IAM, STS,
-EKS, EC2). For the default stack and a non-default one (:data:`APPLIED_ON_MOTO`), each
-synthesized by the real app under both runtimes (cdktf and cdktn, in their own processes).
+EKS, EC2, and S3/KMS for the state). For the default stack, a non-default one that also carries
+the production features touching AWS (GovCloud, the existing IAM OIDC provider, subnet tags,
+organisation IAM rules, state in S3) (:data:`APPLIED_ON_MOTO`), each synthesized by the real
+app under both runtimes (cdktf and cdktn, in their own processes); and an EKS Pod Identity
+stack in China, which goes through ``validate`` only (:data:`VALIDATED_ON_MOTO`).
 
 What is emulated or left out, honestly:
 
@@ -21,10 +24,19 @@ What is emulated or left out, honestly:
 * the aws provider is pointed at moto (endpoints for iam, sts, eks, ec2; dummy
   credentials; no credential validation or account-id lookup), with a dead proxy for
   anything else, so nothing can reach real AWS;
+* moto has no EKS Pod Identity API, and each applied stack costs a provider start per graph
+  walk (seconds of CPU each): the Pod Identity stack is a module of the root for ``validate``
+  (which costs the same for any number of modules), then no longer called for ``apply``;
+* values naming things in the account are fixed in :mod:`tests.integration.stacks` and
+  created in moto beforehand under those names (permissions boundaries, the existing OIDC
+  provider, the state bucket and KMS alias); subnet ids, which moto picks, are placeholders
+  in the settings, replaced by moto's in the AWS part;
+* the root's backend is the non-default stack's synthesized S3 backend block, plus moto's
+  endpoint and dummy credentials;
 * moto checks much less than IAM does (e.g. it does not reject a malformed condition
   key), so the assertions below read back what was created and check its meaning;
-* the two stacks are modules of one root (:func:`tests.integration.terraform.modules_root`,
-  unchanged but for the dropped backend block): one terraform process per command for both,
+* the stacks are modules of one root (:func:`tests.integration.terraform.modules_root`,
+  unchanged but for the dropped backend block): one terraform process per command for all,
   because every command spends seconds of CPU starting the AWS provider;
 * both runtimes in one pass, not two: cdktf's AWS parts are validated and applied, then
   cdktn's replace them in the same configuration, ``init`` again, and the ``plan
@@ -50,10 +62,11 @@ import pytest
 
 from eks_lbc import _cdk
 from eks_lbc.defaults import default_iam_name
+from eks_lbc.partitions import partition_of
 from eks_lbc.policies import policy_document
 from eks_lbc.versions import chart_release
 from tests.integration import terraform as tf
-from tests.integration.stacks import APPLIED_ON_MOTO, RUNTIMES
+from tests.integration.stacks import APPLIED_ON_MOTO, RUNTIMES, TAGS, VALIDATED_ON_MOTO
 from tests.integration.tiers import MotoCycle
 from tests.support import differences
 
@@ -76,6 +89,15 @@ def key(request) -> str:
     return request.param
 
 
+def settings_of(cycle: MotoCycle, key: str):
+    return cycle.stacks["cdktf"][key].settings
+
+
+def view_of(cycle: MotoCycle, key: str, after: str = "applied") -> dict[str, Any]:
+    """IAM of the stack's partition, after apply or after destroy."""
+    return getattr(cycle, after)[partition_of(settings_of(cycle, key).region)]
+
+
 def as_list(value: Any) -> list[Any]:
     """IAM JSON allows a single value or a list; compare as lists."""
     return value if isinstance(value, list) else [value]
@@ -83,7 +105,7 @@ def as_list(value: Any) -> list[Any]:
 
 def created(cycle: MotoCycle, key: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """The stack's role, policy and OIDC provider as IAM holds them after apply, found by the stack's outputs."""
-    view, outputs = cycle.applied, cycle.outputs[key]
+    view, outputs = view_of(cycle, key), cycle.outputs[key]
     role_name = outputs["role_arn"].rsplit("/", 1)[1]
     return (
         view["roles"][role_name],
@@ -115,7 +137,7 @@ def test_role_trusts_exactly_the_created_oidc_provider(cycle, key):
     assert statement["Principal"] == {"Federated": outputs["oidc_provider_arn"]}
     # ... and that provider is this cluster's issuer, created by this stack, no other.
     issuer = cycle.clusters[key].issuer_host
-    matching = [arn for arn, p in cycle.applied["oidc_providers"].items() if p["url"] == issuer]
+    matching = [arn for arn, p in view_of(cycle, key)["oidc_providers"].items() if p["url"] == issuer]
     assert matching == [outputs["oidc_provider_arn"]]
 
 
@@ -138,25 +160,97 @@ def test_role_has_exactly_the_vendored_policy_attached(cycle, key):
     role, policy, _ = created(cycle, key)
     assert role["attached"] == [cycle.outputs[key]["policy_arn"]]
     assert role["inline"] == []
-    assert policy["document"] == policy_document(cycle.stacks["cdktf"][key].settings.chart_version, "aws")
+    settings = settings_of(cycle, key)
+    assert policy["document"] == policy_document(settings.chart_version, partition_of(settings.region))
 
 
 def test_iam_names_and_outputs(cycle, key):
     settings, outputs = cycle.stacks["cdktf"][key].settings, cycle.outputs[key]
     role_name = outputs["role_arn"].rsplit("/", 1)[1]
     policy_name = outputs["policy_arn"].rsplit("/", 1)[1]
-    assert role_name == policy_name == default_iam_name(settings.cluster_name)
+    assert role_name == policy_name == settings.iam_name_prefix + default_iam_name(settings.cluster_name)
     assert outputs["chart_version"] == settings.chart_version
     assert outputs["controller_version"] == chart_release(settings.chart_version).controller
 
 
 def test_destroy_removes_what_apply_created(cycle, key):
-    outputs = cycle.outputs[key]
-    assert outputs["role_arn"].rsplit("/", 1)[1] not in cycle.destroyed["roles"]
-    assert outputs["policy_arn"] not in cycle.destroyed["policies"]
-    assert outputs["oidc_provider_arn"] not in cycle.destroyed["oidc_providers"]
-    cluster_role = f"{cycle.stacks['cdktf'][key].settings.cluster_name}-cluster"
-    assert cluster_role in cycle.destroyed["roles"]  # the cluster's own role, not the stack's, stays
+    outputs, destroyed = cycle.outputs[key], view_of(cycle, key, "destroyed")
+    assert outputs["role_arn"].rsplit("/", 1)[1] not in destroyed["roles"]
+    assert outputs["policy_arn"] not in destroyed["policies"]
+    if key in cycle.existing_oidc_providers:  # looked up, not created: it stays
+        assert outputs["oidc_provider_arn"] in destroyed["oidc_providers"]
+    else:
+        assert outputs["oidc_provider_arn"] not in destroyed["oidc_providers"]
+    cluster_role = f"{settings_of(cycle, key).cluster_name}-cluster"
+    assert cluster_role in destroyed["roles"]  # the cluster's own role, not the stack's, stays
+
+
+def test_existing_oidc_provider_is_trusted_not_created(cycle):
+    """``oidcProvider: existing``: the role trusts the provider that was there; no second one is made."""
+    (key,) = cycle.existing_oidc_providers
+    existing = cycle.existing_oidc_providers[key]
+    assert cycle.outputs[key]["oidc_provider_arn"] == existing
+    issuer = cycle.clusters[key].issuer_host
+    assert [a for a, p in view_of(cycle, key)["oidc_providers"].items() if p["url"] == issuer] == [existing]
+
+
+def test_partition_arns_and_policy_variant(cycle):
+    """GovCloud: ARNs of the stack's partition, and AWS's policy variant for it."""
+    for key in ("non-default",):
+        partition = partition_of(settings_of(cycle, key).region)
+        assert partition == "aws-us-gov"
+        for name in ("role_arn", "policy_arn"):
+            assert cycle.outputs[key][name].startswith(f"arn:{partition}:iam::"), (key, name)
+        policy = view_of(cycle, key)["policies"][cycle.outputs[key]["policy_arn"]]
+        assert policy["document"] == policy_document(settings_of(cycle, key).chart_version, partition)
+
+
+def test_organisation_iam_rules_reach_role_and_policy(cycle):
+    key = "non-default"
+    settings = settings_of(cycle, key)
+    view = view_of(cycle, key)
+    role = view["roles"][cycle.outputs[key]["role_arn"].rsplit("/", 1)[1]]
+    policy = view["policies"][cycle.outputs[key]["policy_arn"]]
+    path = settings.iam_path or "/"
+    assert (role["path"], policy["path"]) == (path, path)
+    assert role["boundary"] == settings.permissions_boundary
+    assert role["tags"] == policy["tags"] == dict(TAGS)  # the aws provider's default_tags
+    assert settings.iam_name_prefix and role["arn"].rsplit("/", 1)[1].startswith(settings.iam_name_prefix)
+    assert settings.permissions_boundary in view_of(cycle, key, "destroyed")["policies"]  # not ours: left alone
+
+
+def test_subnet_discovery_tags_applied_and_removed(cycle):
+    for key in ("non-default",):
+        public, private = cycle.clusters[key].subnet_ids
+        assert cycle.subnet_tags["applied"][public] == {"kubernetes.io/role/elb": "1"}, key
+        assert cycle.subnet_tags["applied"][private] == {"kubernetes.io/role/internal-elb": "1"}, key
+        assert cycle.subnet_tags["destroyed"][public] == cycle.subnet_tags["destroyed"][private] == {}, key
+
+
+def test_pod_identity_stack_passes_validate_with_the_others(cycle):
+    """The Pod Identity stack (China, association included) was a module of the validated root, not applied."""
+    assert sorted(cycle.validated) == sorted(VALIDATED_ON_MOTO)
+    part = cycle.validated["pod-identity"]
+    assert len(part["resource"]["aws_eks_pod_identity_association"]) == 1
+    (trust,) = part["data"]["aws_iam_policy_document"].values()
+    assert trust["statement"][0]["principals"] == [{"identifiers": ["pods.eks.amazonaws.com"], "type": "Service"}]
+    assert "aws_iam_openid_connect_provider" not in part.get("resource", {})
+    assert cycle.steps[:2] == ["cdktf init", "cdktf validate"]
+    assert "pod-identity" not in cycle.outputs  # not applied
+
+
+def test_state_is_in_s3_encrypted_with_the_kms_key_and_unlocked(cycle):
+    """The non-default stack's own S3 backend block held the state of the run: one object, SSE-KMS, no lock left."""
+    settings = settings_of(cycle, "non-default")
+    assert list(cycle.state_objects) == [settings.state_key]
+    assert cycle.state_objects[settings.state_key] == {
+        "ServerSideEncryption": "aws:kms",
+        "SSEKMSKeyId": settings.state_kms_key_id,
+    }
+    # ... of every stack of the root: each module's role is recorded in it.
+    with_role = {r.split(".aws_iam_role.")[0] for r in cycle.state_resources if ".aws_iam_role." in r}
+    assert with_role == {f"module.{key}" for key in APPLIED_ON_MOTO}
+    assert cycle.state_after_destroy == [settings.state_key]  # the state stays (empty), the .tflock is gone
 
 
 def test_both_runtimes_aws_parts_are_one_configuration(cycle):

@@ -11,16 +11,31 @@ almost all of their time is spent waiting on subprocesses. A missing tool is ret
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eks_lbc.defaults import STS_AUDIENCE
+from eks_lbc.partitions import partition_of
 from tests.integration import checkov
 from tests.integration import terraform as tf
 from tests.integration.moto import EksCluster, MotoServer, create_eks_cluster, moto_server_command
-from tests.integration.stacks import APPLIED_ON_MOTO, RUNTIMES, SynthesizedStack, start_synth
+from tests.integration.stacks import (
+    APPLIED_ON_MOTO,
+    BOUNDARY_NAME,
+    BOUNDARY_PATH,
+    RUNTIMES,
+    STATE_BUCKET,
+    STATE_KMS_ALIAS,
+    SUBNET_PLACEHOLDERS,
+    VALIDATED_ON_MOTO,
+    SynthesizedStack,
+    boundary_arn,
+    start_synth,
+)
 from tests.support import REPO, runtime_python
 
 
@@ -49,22 +64,37 @@ def synthesize_both(root: Path) -> dict[str, dict[str, SynthesizedStack] | Missi
 # --- Terraform on moto ---------------------------------------------------------------------------------
 
 
-def iam_view(server: MotoServer) -> dict[str, Any]:
-    """What IAM holds, as a reviewer would read it: roles (trust, attachments), local policies, OIDC providers."""
-    iam = server.client("iam")
+# One region per partition: moto keeps each partition's IAM apart, as AWS does.
+PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+
+
+def iam_view(server: MotoServer, region: str = "us-east-1") -> dict[str, Any]:
+    """What IAM holds in ``region``'s partition, as a reviewer would read it: roles (trust, attachments, path,
+    boundary, tags), local policies (document, path, tags) and OIDC providers."""
+    iam = server.client("iam", region)
     roles = {}
     for role in iam.list_roles()["Roles"]:
         name = role["RoleName"]
+        full = iam.get_role(RoleName=name)["Role"]
         roles[name] = {
             "arn": role["Arn"],
-            "trust": iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"],
+            "path": full["Path"],
+            "boundary": full.get("PermissionsBoundary", {}).get("PermissionsBoundaryArn"),
+            "tags": {t["Key"]: t["Value"] for t in full.get("Tags", [])},
+            "trust": full["AssumeRolePolicyDocument"],
             "attached": [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]],
             "inline": iam.list_role_policies(RoleName=name)["PolicyNames"],
         }
     policies = {}
     for policy in iam.list_policies(Scope="Local")["Policies"]:
         version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
-        policies[policy["Arn"]] = {"name": policy["PolicyName"], "document": version["PolicyVersion"]["Document"]}
+        tags = iam.list_policy_tags(PolicyArn=policy["Arn"])["Tags"]
+        policies[policy["Arn"]] = {
+            "name": policy["PolicyName"],
+            "path": policy["Path"],
+            "tags": {t["Key"]: t["Value"] for t in tags},
+            "document": version["PolicyVersion"]["Document"],
+        }
     providers = {}
     for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
         provider = iam.get_open_id_connect_provider(OpenIDConnectProviderArn=entry["Arn"])
@@ -82,33 +112,112 @@ class MotoCycle:
 
     stacks: dict[str, dict[str, SynthesizedStack]]  # runtime -> key -> stack
     clusters: dict[str, EksCluster] = field(default_factory=dict)  # key -> the cluster made for it in moto
+    existing_oidc_providers: dict[str, str] = field(default_factory=dict)  # key -> ARN created before apply
     outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the stack's outputs after apply
     parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # runtime -> key -> the AWS part terraform ran
-    applied: dict[str, Any] = field(default_factory=dict)  # iam_view after apply
-    destroyed: dict[str, Any] = field(default_factory=dict)  # iam_view after destroy
+    applied: dict[str, Any] = field(default_factory=dict)  # partition -> iam_view after apply
+    destroyed: dict[str, Any] = field(default_factory=dict)  # partition -> iam_view after destroy
+    # "applied" / "destroyed" -> subnet id -> its tags
+    subnet_tags: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    state_objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # S3 key -> head_object, after apply
+    state_after_destroy: list[str] = field(default_factory=list)  # S3 keys left in the state bucket
+    state_resources: list[str] = field(default_factory=list)  # resource addresses in the S3 state, after apply
+    validated: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the AWS part ``validate`` checked
     steps: list[str] = field(default_factory=list)  # "<runtime> <command>", in order, each one succeeded
     timings: list[tuple[str, float]] = field(default_factory=list)
     error: str | None = None
+
+
+def with_subnets(part: dict[str, Any], key: str, cluster: EksCluster) -> dict[str, Any]:
+    """``part`` with the configuration's subnet id placeholders replaced by the moto cluster's subnets."""
+    if key not in SUBNET_PLACEHOLDERS:
+        return part
+    text = json.dumps(part)
+    for placeholder, subnet in zip(SUBNET_PLACEHOLDERS[key], cluster.subnet_ids, strict=True):
+        text = text.replace(placeholder, subnet)
+    return json.loads(text)
+
+
+def s3_backend_on(server: MotoServer, backend: dict[str, Any]) -> dict[str, Any]:
+    """A synthesized S3 backend block, unchanged, plus what it takes to reach the emulator."""
+    return {
+        **backend,
+        "access_key": "testing",
+        "secret_key": "testing",
+        "endpoints": {"s3": server.url, "sts": server.url, "iam": server.url},
+        "use_path_style": True,
+        "skip_credentials_validation": True,
+        "skip_requesting_account_id": True,
+        "skip_metadata_api_check": True,
+        "shared_config_files": [os.devnull],
+        "shared_credentials_files": [os.devnull],
+    }
+
+
+def _prepare_account(server: MotoServer, record: MotoCycle) -> None:
+    """What the configurations expect to exist already: boundaries, the existing OIDC provider, the state bucket."""
+    for key in APPLIED_ON_MOTO:
+        settings = record.stacks["cdktf"][key].settings
+        partition = partition_of(settings.region)
+        iam = server.client("iam", settings.region)
+        if settings.permissions_boundary and not any(
+            p["Arn"] == settings.permissions_boundary for p in iam.list_policies(Scope="Local")["Policies"]
+        ):
+            boundary = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            arn = iam.create_policy(PolicyName=BOUNDARY_NAME, Path=BOUNDARY_PATH, PolicyDocument=json.dumps(boundary))
+            if arn["Policy"]["Arn"] != boundary_arn(partition):
+                raise AssertionError(f"moto named the boundary {arn['Policy']['Arn']}, not {boundary_arn(partition)}")
+        if settings.oidc_provider == "existing":  # as eksctl or the console would have made it
+            record.existing_oidc_providers[key] = iam.create_open_id_connect_provider(
+                Url=record.clusters[key].issuer_url, ClientIDList=[STS_AUDIENCE], ThumbprintList=[tf.FIXED_THUMBPRINT]
+            )["OpenIDConnectProviderArn"]
+        if settings.state_bucket:
+            region = settings.state_region
+            server.client("s3", region).create_bucket(
+                Bucket=STATE_BUCKET, CreateBucketConfiguration={"LocationConstraint": region}
+            )
+            kms = server.client("kms", region)
+            key_id = kms.create_key(Description="terraform state")["KeyMetadata"]["KeyId"]
+            kms.create_alias(AliasName=STATE_KMS_ALIAS, TargetKeyId=key_id)
+
+
+def _subnet_tags(server: MotoServer, record: MotoCycle) -> dict[str, dict[str, str]]:
+    tags = {}
+    for key, cluster in record.clusters.items():
+        if key in SUBNET_PLACEHOLDERS:
+            ec2 = server.client("ec2", cluster.region)
+            for subnet in cluster.subnet_ids:
+                found = ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [subnet]}])["Tags"]
+                tags[subnet] = {t["Key"]: t["Value"] for t in found}
+    return tags
 
 
 def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path) -> MotoCycle | Missing:
     """The stacks' AWS part on moto: cdktf's configuration applied, cdktn's planned (no changes) and destroyed.
 
     One working directory, the :data:`APPLIED_ON_MOTO` stacks as modules of one root
-    (:func:`tests.integration.terraform.modules_root`):
+    (:func:`tests.integration.terraform.modules_root`) whose backend is the ``non-default``
+    stack's own S3 backend block, pointed at moto's S3 (so the state really goes to a
+    KMS-encrypted object with S3 locking):
 
-    1. cdktf's AWS parts: ``init -plugin-dir``, ``validate``, ``apply``; outputs and IAM read back;
+    0. moto gets what the configurations expect to exist: an EKS cluster each, the
+       permissions boundary, the existing OIDC provider, the state bucket and its KMS alias;
+    1. cdktf's AWS parts: ``init -plugin-dir``, ``validate`` with the Pod Identity stack as a
+       third module (:data:`VALIDATED_ON_MOTO`: ``validate`` costs the same for any number of
+       modules, while each applied one costs a provider start per graph walk; moto has no Pod
+       Identity API anyway), then ``apply`` of :data:`APPLIED_ON_MOTO`; outputs, IAM, subnet
+       tags and the state object read back;
     2. cdktn's AWS parts replace them: ``init``, then ``plan -detailed-exitcode`` (which validates
        the configuration first, as ``validate`` does) must report no changes: no perpetual diff,
        and cdktn's stacks are exactly the infrastructure cdktf's created, attribute for
        attribute, as the provider reads it back from moto;
-    3. ``destroy`` on cdktn's configuration; IAM read back.
+    3. ``destroy`` on cdktn's configuration; IAM and subnet tags read back.
 
     The two runtimes' AWS parts are one configuration but for the ``//`` comment terraform
     ignores (``test_both_runtimes_aws_parts_are_one_configuration``), so the empty plan holds
     for either. Every terraform command costs about 3 s of CPU per AWS provider configuration
     and graph walk (the provider builds its whole schema at each start): hence one root for
-    both stacks, and one apply/plan/destroy for both runtimes.
+    all stacks, and one apply/plan/destroy for both runtimes.
     """
     if tf.TERRAFORM is None:
         return Missing("terraform (>= 1.5 on PATH)")
@@ -124,23 +233,50 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
     server = MotoServer.start(command, work / "moto_server.log")
     runner = tf.Terraform(work / "terraform", tf.offline_environment(work, plugins))
     try:
-        for runtime in RUNTIMES:
-            record.parts[runtime] = {
-                key: tf.aws_part(stacks[runtime][key].document, endpoint=server.url) for key in APPLIED_ON_MOTO
-            }
         for key in APPLIED_ON_MOTO:
             settings = stacks["cdktf"][key].settings
             record.clusters[key] = create_eks_cluster(server, settings.cluster_name, settings.region)
-        runner.write_files(tf.modules_root(record.parts["cdktf"]))
+        _prepare_account(server, record)
+        for runtime in RUNTIMES:
+            record.parts[runtime] = {
+                key: with_subnets(tf.aws_part(stacks[runtime][key].document, endpoint=server.url), key, cluster)
+                for key, cluster in record.clusters.items()
+            }
+        record.validated = {
+            **record.parts["cdktf"],
+            **{
+                key: tf.aws_part(stacks["cdktf"][key].document, endpoint=server.url)
+                for key in VALIDATED_ON_MOTO
+                if key not in APPLIED_ON_MOTO
+            },
+        }
+        backend = {"s3": s3_backend_on(server, stacks["cdktf"]["non-default"].document["terraform"]["backend"]["s3"])}
+
+        def root(parts: dict[str, Any]) -> dict[str, Any]:
+            files = tf.modules_root(parts)
+            files["main.tf.json"]["terraform"]["backend"] = backend
+            return files
+
+        runner.write_files(root(record.validated))
         runner.init(plugins)
         runner.validate()
         record.steps += ["cdktf init", "cdktf validate"]
         try:
+            runner.write_files(root(record.parts["cdktf"]))  # the validated-only module is no longer called
             runner.apply()
             record.steps.append("cdktf apply")
             record.outputs = runner.outputs()
-            record.applied = iam_view(server)
-            runner.write_files(tf.modules_root(record.parts["cdktn"]))
+            record.applied = {p: iam_view(server, r) for p, r in PARTITION_REGIONS.items()}
+            record.subnet_tags["applied"] = _subnet_tags(server, record)
+            s3 = server.client("s3", "us-gov-west-1")
+            for item in s3.list_objects_v2(Bucket=STATE_BUCKET).get("Contents", []):
+                head = s3.head_object(Bucket=STATE_BUCKET, Key=item["Key"])
+                record.state_objects[item["Key"]] = {k: head.get(k) for k in ("ServerSideEncryption", "SSEKMSKeyId")}
+                body = json.loads(s3.get_object(Bucket=STATE_BUCKET, Key=item["Key"])["Body"].read())
+                record.state_resources = sorted(
+                    f"{r.get('module', '')}.{r['type']}.{r['name']}".lstrip(".") for r in body.get("resources", [])
+                )
+            runner.write_files(root(record.parts["cdktn"]))
             runner.init(plugins)
             changes = runner.plan_changes()
             if changes is not None:
@@ -151,7 +287,10 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
             # plan above read every object back. The no-change plan itself always refreshes.
             runner.destroy(refresh=False)
         record.steps.append("cdktn destroy")
-        record.destroyed = iam_view(server)
+        record.destroyed = {p: iam_view(server, r) for p, r in PARTITION_REGIONS.items()}
+        record.subnet_tags["destroyed"] = _subnet_tags(server, record)
+        s3 = server.client("s3", "us-gov-west-1")
+        record.state_after_destroy = [o["Key"] for o in s3.list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])]
     except Exception:  # recorded: each test then fails with it
         record.error = traceback.format_exc()
     finally:
