@@ -48,6 +48,7 @@ BINDINGS = textwrap.dedent(
     """
 )
 
+
 def run(python: str, script: str, cwd: Path, runtime_name: str) -> dict:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("EKS_LBC_")}
     environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), environ.get("PYTHONPATH")]))
