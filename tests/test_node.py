@@ -14,6 +14,10 @@ import pytest
 from eks_lbc import _node
 from tests.support import REPO
 
+# What is tested is eks_lbc._node with the jsii runtime, the same package (jsii 1.142) in both venvs:
+# once per `make test`, in the cdktf pass.
+pytestmark = pytest.mark.runtime("cdktf")
+
 BANNER = "is end-of-life and not supported anymore"
 NODE22 = REPO / ".node22" / "node_modules" / "node" / "bin" / "node"  # `make node22`
 

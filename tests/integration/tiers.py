@@ -64,8 +64,8 @@ def synthesize_both(root: Path) -> dict[str, dict[str, SynthesizedStack] | Missi
 # --- Terraform on moto ---------------------------------------------------------------------------------
 
 
-# One region per partition: moto keeps each partition's IAM apart, as AWS does.
-PARTITION_REGIONS = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+# One region per partition the applied stacks use: moto keeps each partition's IAM apart, as AWS does.
+PARTITION_REGIONS = {"aws": "us-east-1", "aws-us-gov": "us-gov-west-1"}
 
 
 def iam_view(server: MotoServer, region: str = "us-east-1") -> dict[str, Any]:
