@@ -323,22 +323,34 @@ def synth_in_subprocess(folder: Path, **env: str) -> tuple[dict[str, bytes], int
     return {p.parent.name: p.read_bytes() for p in sorted(stacks.glob("*/cdk.tf.json"))}, loaded
 
 
+def synth_eagerly(folder: Path) -> tuple[dict[str, bytes], int]:
+    """The app with :data:`TWO_STACKS` synthesized eagerly (switched off) in a subprocess, in ``folder``.
+
+    Started in the background when collection ends (the ``eager_synth`` fixture of
+    tests/integration/fixtures.py): it is ~20 s of one process importing every submodule.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    document = json.loads((REPO / "cdktf.json").read_text())
+    document["context"]["eks-lbc"] = TWO_STACKS
+    (folder / "cdktf.json").write_text(json.dumps(document))
+    shutil.copy(REPO / "main.py", folder / "main.py")
+    return synth_in_subprocess(folder, **{lazy.ENV_SWITCH: "0", "EKS_LBC_RUNTIME": RUNTIME})
+
+
 @pytest.mark.slow
-def test_synthesized_json_is_byte_identical_with_and_without(tmp_path):
+def test_synthesized_json_is_byte_identical_with_and_without(tmp_path, eager_synth):
     """The default stack and a non-default one, lazily (this process) and eagerly (a subprocess, switched off)."""
     from eks_lbc.app import build_app
     from eks_lbc.settings import load_settings
 
-    document = json.loads((REPO / "cdktf.json").read_text())
-    document["context"]["eks-lbc"] = TWO_STACKS
-    (tmp_path / "cdktf.json").write_text(json.dumps(document))
-    shutil.copy(REPO / "main.py", tmp_path / "main.py")
-
-    eager, eager_loaded = synth_in_subprocess(tmp_path, **{lazy.ENV_SWITCH: "0", "EKS_LBC_RUNTIME": RUNTIME})
+    eager, eager_loaded = eager_synth
     # The usual way really was taken (cdktn's Python side is lazy by itself; its Node side is not).
     if RUNTIME == "cdktf":
         assert eager_loaded > 2000
 
+    document = json.loads((REPO / "cdktf.json").read_text())
+    document["context"]["eks-lbc"] = TWO_STACKS
+    (tmp_path / "cdktf.json").write_text(json.dumps(document))
     lazy_out = tmp_path / "lazy"
     build_app(load_settings(tmp_path / "cdktf.json", environ={}), outdir=str(lazy_out)).synth()
     lazily = {p.parent.name: p.read_bytes() for p in sorted((lazy_out / "stacks").glob("*/cdk.tf.json"))}

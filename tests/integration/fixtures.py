@@ -3,6 +3,7 @@
 * ``synthesized_by_runtime`` — the app's stacks (:mod:`tests.integration.stacks`) synthesized under
   each runtime: ``{"cdktf": {key: SynthesizedStack}, "cdktn": {...}}``; ``synthesized_stacks`` — this
   session's runtime's.
+* ``eager_synth`` — the eager side of the lazy-loading byte-identity test (``tests/test_lazy_providers.py``).
 * ``moto_cycle`` — the Terraform tier's recorded run (:func:`tests.integration.tiers.terraform_on_moto`);
   ``checkov_scans`` — the checkov tier's reports (:func:`tests.integration.tiers.checkov_scans`).
 * ``moto_server`` — one ``moto_server`` on 127.0.0.1 for the session; ``moto`` — the same server,
@@ -21,7 +22,7 @@
 
 Each skips (or, under ``EKS_LBC_REQUIRE_ALL_TIERS=1``, fails) naming the tool it lacks.
 
-The first three are slow (subprocesses: synth, terraform, checkov). When collection ends and
+The first four are slow (subprocesses: synth, terraform, checkov, an eager synth). When collection ends and
 a selected test needs one, it starts in a background thread (:class:`Prefetch`) and runs
 while the unit tests do (tests marked ``integration`` are moved to the end of the run);
 the fixture waits for its result.
@@ -47,6 +48,7 @@ from tests.integration import tiers
 from tests.integration.moto import MotoServer, moto_server_command
 from tests.integration.stacks import SynthesizedStack
 from tests.support import require
+from tests.test_lazy_providers import synth_eagerly
 
 
 class Prefetch:
@@ -54,13 +56,16 @@ class Prefetch:
 
     def __init__(self) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="eks-lbc-tiers-"))
-        self.pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="eks-lbc-tier")
+        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="eks-lbc-tier")
         self.futures: dict[str, Future] = {}
         self.jobs: dict[str, Callable[[], Any]] = {
             "synthesized_by_runtime": lambda: tiers.synthesize_both(self.root / "synth"),
             "moto_cycle": lambda: self._after_synth(tiers.terraform_on_moto, "moto"),
             "checkov_scans": lambda: self._after_synth(tiers.checkov_scans, "checkov"),
+            # The eager side of tests/test_lazy_providers.py's byte-identity test: ~20 s of one subprocess.
+            "eager_synth": lambda: synth_eagerly(self.root / "eager"),
         }
+        self.after_synth = {"moto_cycle", "checkov_scans"}
 
     def start(self, name: str) -> Future:
         if name not in self.futures:  # only the main thread starts jobs
@@ -94,7 +99,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     needed = {name for item in session.items for name in getattr(item, "fixturenames", ())}
     prefetch = session.config.stash[PREFETCH]
     for name in prefetch.jobs:  # synthesized_by_runtime first
-        if name in needed or (name == "synthesized_by_runtime" and needed & set(prefetch.jobs)):
+        if name in needed or (name == "synthesized_by_runtime" and needed & prefetch.after_synth):
             prefetch.start(name)
 
 
@@ -104,7 +109,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def _prefetched(request: pytest.FixtureRequest, name: str) -> Any:
     prefetch = request.config.stash[PREFETCH]
-    prefetch.start("synthesized_by_runtime")
+    if name in prefetch.after_synth:
+        prefetch.start("synthesized_by_runtime")
     result = prefetch.start(name).result()
     if isinstance(result, tiers.Missing):
         require(False, result.tool)
@@ -134,6 +140,12 @@ def moto_cycle(request) -> tiers.MotoCycle:
 @pytest.fixture(scope="session")
 def checkov_scans(request) -> tiers.CheckovScans:
     return _prefetched(request, "checkov_scans")
+
+
+@pytest.fixture(scope="session")
+def eager_synth(request) -> tuple[dict[str, bytes], int]:
+    """The two-stack app synthesized with lazy loading off, in a subprocess: (stack -> JSON bytes, aws submodules)."""
+    return _prefetched(request, "eager_synth")
 
 
 @pytest.fixture(scope="session")

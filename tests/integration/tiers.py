@@ -29,7 +29,6 @@ from tests.integration.stacks import (
     BOUNDARY_PATH,
     RUNTIMES,
     STATE_BUCKET,
-    STATE_KMS_ALIAS,
     SUBNET_PLACEHOLDERS,
     VALIDATED_ON_MOTO,
     SynthesizedStack,
@@ -174,11 +173,11 @@ def _prepare_account(server: MotoServer, record: MotoCycle) -> None:
         if settings.state_bucket:
             region = settings.state_region
             server.client("s3", region).create_bucket(
-                Bucket=STATE_BUCKET, CreateBucketConfiguration={"LocationConstraint": region}
+                Bucket=settings.state_bucket, CreateBucketConfiguration={"LocationConstraint": region}
             )
             kms = server.client("kms", region)
             key_id = kms.create_key(Description="terraform state")["KeyMetadata"]["KeyId"]
-            kms.create_alias(AliasName=STATE_KMS_ALIAS, TargetKeyId=key_id)
+            kms.create_alias(AliasName=settings.state_kms_key_id, TargetKeyId=key_id)
 
 
 def _subnet_tags(server: MotoServer, record: MotoCycle) -> dict[str, dict[str, str]]:
