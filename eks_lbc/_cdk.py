@@ -18,6 +18,8 @@ under cdktf keeps working after a move to cdktn.
 
 from __future__ import annotations
 
+import importlib
+
 from constructs import Construct
 
 from eks_lbc.runtime import selected
@@ -56,26 +58,6 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktn_provider_helm.release import Release, ReleaseSet
-    from cdktn_provider_kubernetes.deployment_v1 import (
-        DeploymentV1,
-        DeploymentV1Metadata,
-        DeploymentV1Spec,
-        DeploymentV1SpecSelector,
-        DeploymentV1SpecTemplate,
-        DeploymentV1SpecTemplateMetadata,
-        DeploymentV1SpecTemplateSpec,
-        DeploymentV1SpecTemplateSpecContainer,
-        DeploymentV1SpecTemplateSpecContainerLivenessProbe,
-        DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet,
-        DeploymentV1SpecTemplateSpecContainerPort,
-        DeploymentV1SpecTemplateSpecContainerReadinessProbe,
-        DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
-        DeploymentV1SpecTemplateSpecContainerResources,
-        DeploymentV1SpecTemplateSpecContainerSecurityContext,
-        DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
-        DeploymentV1SpecTemplateSpecSecurityContext,
-        DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
-    )
     from cdktn_provider_kubernetes.ingress_v1 import (
         IngressV1,
         IngressV1Metadata,
@@ -125,26 +107,6 @@ else:
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
-    from cdktf_cdktf_provider_kubernetes.deployment_v1 import (
-        DeploymentV1,
-        DeploymentV1Metadata,
-        DeploymentV1Spec,
-        DeploymentV1SpecSelector,
-        DeploymentV1SpecTemplate,
-        DeploymentV1SpecTemplateMetadata,
-        DeploymentV1SpecTemplateSpec,
-        DeploymentV1SpecTemplateSpecContainer,
-        DeploymentV1SpecTemplateSpecContainerLivenessProbe,
-        DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet,
-        DeploymentV1SpecTemplateSpecContainerPort,
-        DeploymentV1SpecTemplateSpecContainerReadinessProbe,
-        DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
-        DeploymentV1SpecTemplateSpecContainerResources,
-        DeploymentV1SpecTemplateSpecContainerSecurityContext,
-        DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
-        DeploymentV1SpecTemplateSpecSecurityContext,
-        DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
-    )
     from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
         IngressV1,
         IngressV1Metadata,
@@ -185,6 +147,21 @@ CONSTRAINTS_BY_RUNTIME: dict[str, dict[str, tuple[str, str]]] = {
 }
 PROVIDER_CONSTRAINTS: dict[str, tuple[str, str]] = CONSTRAINTS_BY_RUNTIME[RUNTIME]
 
+# Imported on first use (``_cdk.DeploymentV1...``, not in ``__all__``): the kubernetes Deployment binding is
+# the largest module the app would import (~0.1 s of every synth) and only the opt-in example Ingress uses it.
+_DEFERRED = {"DeploymentV1": "_kubernetes.deployment_v1"}
+
+
+def __getattr__(name: str) -> object:
+    for prefix, module in _DEFERRED.items():
+        if name.startswith(prefix):
+            bindings = "cdktn_provider" if RUNTIME == "cdktn" else "cdktf_cdktf_provider"
+            value = getattr(importlib.import_module(bindings + module), name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "CONSTRAINTS_BY_RUNTIME",
     "PROVIDER_CONSTRAINTS",
@@ -201,24 +178,6 @@ __all__ = [
     "DataAwsIamPolicyDocumentStatementPrincipals",
     "DataAwsPartition",
     "DataTlsCertificate",
-    "DeploymentV1",
-    "DeploymentV1Metadata",
-    "DeploymentV1Spec",
-    "DeploymentV1SpecSelector",
-    "DeploymentV1SpecTemplate",
-    "DeploymentV1SpecTemplateMetadata",
-    "DeploymentV1SpecTemplateSpec",
-    "DeploymentV1SpecTemplateSpecContainer",
-    "DeploymentV1SpecTemplateSpecContainerLivenessProbe",
-    "DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet",
-    "DeploymentV1SpecTemplateSpecContainerPort",
-    "DeploymentV1SpecTemplateSpecContainerReadinessProbe",
-    "DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet",
-    "DeploymentV1SpecTemplateSpecContainerResources",
-    "DeploymentV1SpecTemplateSpecContainerSecurityContext",
-    "DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities",
-    "DeploymentV1SpecTemplateSpecSecurityContext",
-    "DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile",
     "Ec2Tag",
     "EksPodIdentityAssociation",
     "Fn",

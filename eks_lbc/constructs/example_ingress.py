@@ -4,27 +4,9 @@ from __future__ import annotations
 
 import re
 
-from eks_lbc import validation
+from eks_lbc import _cdk, validation
 from eks_lbc._cdk import (
     Construct,
-    DeploymentV1,
-    DeploymentV1Metadata,
-    DeploymentV1Spec,
-    DeploymentV1SpecSelector,
-    DeploymentV1SpecTemplate,
-    DeploymentV1SpecTemplateMetadata,
-    DeploymentV1SpecTemplateSpec,
-    DeploymentV1SpecTemplateSpecContainer,
-    DeploymentV1SpecTemplateSpecContainerLivenessProbe,
-    DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet,
-    DeploymentV1SpecTemplateSpecContainerPort,
-    DeploymentV1SpecTemplateSpecContainerReadinessProbe,
-    DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet,
-    DeploymentV1SpecTemplateSpecContainerResources,
-    DeploymentV1SpecTemplateSpecContainerSecurityContext,
-    DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities,
-    DeploymentV1SpecTemplateSpecSecurityContext,
-    DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile,
     IngressV1,
     IngressV1Metadata,
     IngressV1Spec,
@@ -106,55 +88,55 @@ class ExampleIngress(Construct):
         labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "eks-lbc-example"}
         selector = {"app.kubernetes.io/name": name}
 
-        self.deployment = DeploymentV1(
+        self.deployment = _cdk.DeploymentV1(
             self,
             "deployment",
-            metadata=DeploymentV1Metadata(name=name, namespace=namespace, labels=labels),
-            spec=DeploymentV1Spec(
+            metadata=_cdk.DeploymentV1Metadata(name=name, namespace=namespace, labels=labels),
+            spec=_cdk.DeploymentV1Spec(
                 replicas="2",
-                selector=DeploymentV1SpecSelector(match_labels=selector),
-                template=DeploymentV1SpecTemplate(
-                    metadata=DeploymentV1SpecTemplateMetadata(labels=labels),
-                    spec=DeploymentV1SpecTemplateSpec(
+                selector=_cdk.DeploymentV1SpecSelector(match_labels=selector),
+                template=_cdk.DeploymentV1SpecTemplate(
+                    metadata=_cdk.DeploymentV1SpecTemplateMetadata(labels=labels),
+                    spec=_cdk.DeploymentV1SpecTemplateSpec(
                         automount_service_account_token=False,
-                        security_context=DeploymentV1SpecTemplateSpecSecurityContext(
+                        security_context=_cdk.DeploymentV1SpecTemplateSpecSecurityContext(
                             run_as_non_root=True,
                             run_as_user=NON_ROOT_ID,
                             run_as_group=NON_ROOT_ID,
-                            seccomp_profile=DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile(
+                            seccomp_profile=_cdk.DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile(
                                 type="RuntimeDefault"
                             ),
                         ),
                         container=[
-                            DeploymentV1SpecTemplateSpecContainer(
+                            _cdk.DeploymentV1SpecTemplateSpecContainer(
                                 name="echo",
                                 image=image,
                                 args=[f"-listen=:{ECHO_PORT}", f"-text=hello from {name} behind an ALB"],
                                 port=[
-                                    DeploymentV1SpecTemplateSpecContainerPort(
+                                    _cdk.DeploymentV1SpecTemplateSpecContainerPort(
                                         name="http", container_port=ECHO_PORT, protocol="TCP"
                                     )
                                 ],
-                                resources=DeploymentV1SpecTemplateSpecContainerResources(
+                                resources=_cdk.DeploymentV1SpecTemplateSpecContainerResources(
                                     requests={"cpu": "10m", "memory": "16Mi"}, limits={"memory": "32Mi"}
                                 ),
-                                readiness_probe=DeploymentV1SpecTemplateSpecContainerReadinessProbe(
-                                    http_get=DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet(
+                                readiness_probe=_cdk.DeploymentV1SpecTemplateSpecContainerReadinessProbe(
+                                    http_get=_cdk.DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet(
                                         path="/", port="http"
                                     ),
                                     period_seconds=5,
                                 ),
-                                liveness_probe=DeploymentV1SpecTemplateSpecContainerLivenessProbe(
-                                    http_get=DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet(
+                                liveness_probe=_cdk.DeploymentV1SpecTemplateSpecContainerLivenessProbe(
+                                    http_get=_cdk.DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet(
                                         path="/", port="http"
                                     ),
                                     period_seconds=10,
                                     failure_threshold=3,
                                 ),
-                                security_context=DeploymentV1SpecTemplateSpecContainerSecurityContext(
+                                security_context=_cdk.DeploymentV1SpecTemplateSpecContainerSecurityContext(
                                     allow_privilege_escalation=False,
                                     read_only_root_filesystem=True,
-                                    capabilities=DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities(
+                                    capabilities=_cdk.DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities(
                                         drop=["ALL"]
                                     ),
                                 ),
