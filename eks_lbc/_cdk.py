@@ -12,7 +12,7 @@ generated for (cdktf: aws 6.25.0, kubernetes 2.38.0, helm 3.1.1, tls 4.1.0; cdkt
 aws 6.69.1, kubernetes 3.4.0, helm 3.3.0, tls 4.4.1). Each range admits its
 runtime's binding versions, the AWS provider 5.100.0 the integration tests apply
 with, and (cdktn) the cdktf bindings' versions: both runtimes synthesize the same
-JSON apart from provider versions and metadata (tests/test_cdk.py), so what worked
+JSON apart from provider versions and metadata (tests/integration/test_terraform_moto.py), so what worked
 under cdktf keeps working after a move to cdktn.
 """
 

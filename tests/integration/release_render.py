@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from eks_lbc.constructs.controller_release import merge_values
+
 APPLY_TIME = "known-at-apply"
 
 
@@ -33,7 +35,7 @@ def release_values(release: Mapping[str, Any]) -> dict[str, Any]:
     """The values Helm would install ``release`` (a synthesized helm_release body) with."""
     values: dict[str, Any] = {}
     for document in release.get("values", []):
-        values = _merge(values, yaml.safe_load(document) or {})
+        values = merge_values(values, yaml.safe_load(document) or {})
     for entry in release.get("set", []):
         value = entry["value"]
         if "${" in value:
@@ -68,13 +70,3 @@ def one(objects: list[dict[str, Any]], kind: str) -> dict[str, Any]:
     found = [o for o in objects if o["kind"] == kind]
     assert len(found) == 1, f"expected one {kind}, rendered {len(found)}"
     return found[0]
-
-
-def _merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged

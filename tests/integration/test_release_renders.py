@@ -18,7 +18,7 @@ from tests.integration.release_render import APPLY_TIME, helm_sdk_available, one
 from tests.support import REPO, only, synth
 
 # Once per `make test`, under cdktf: what is rendered is the release's values, which both runtimes synthesize
-# identically (tests/test_cdk.py), so rendering them again under cdktn would prove nothing new.
+# identically (tests/integration/test_terraform_moto.py), so rendering them again under cdktn would prove nothing new.
 pytestmark = pytest.mark.runtime("cdktf")
 
 # The charts as vendored test data (unmodified eks-charts copies; see SOURCES.md there).

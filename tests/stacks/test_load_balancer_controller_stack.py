@@ -35,7 +35,7 @@ NON_DEFAULT = {
     "vpc_id": "vpc-0123456789abcdef0",
 }
 
-# One snapshot per runtime (tests/test_cdk.py asserts how they may differ); the other
+# One snapshot per runtime (tests/integration/test_terraform_moto.py asserts how they may differ); the other
 # runtime's test is deselected, not skipped, so `--snapshot-update` keeps its file.
 
 
