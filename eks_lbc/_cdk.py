@@ -29,17 +29,22 @@ RUNTIME = selected()
 if RUNTIME == "cdktn":
     from cdktn import (
         App,
+        DataResource,
         Fn,
         LocalBackend,
+        Postcondition,
         S3Backend,
+        S3BackendAssumeRoleConfig,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
+        TerraformResourceLifecycle,
         TerraformStack,
         TerraformVariable,
         Testing,
         Token,
     )
+    from cdktn_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
     from cdktn_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
     from cdktn_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktn_provider_aws.data_aws_iam_policy_document import (
@@ -55,7 +60,7 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.iam_policy import IamPolicy
     from cdktn_provider_aws.iam_role import IamRole
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+    from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
     from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktn_provider_helm.release import Release, ReleaseSet
     from cdktn_provider_kubernetes.ingress_v1 import (
@@ -78,17 +83,22 @@ if RUNTIME == "cdktn":
 else:
     from cdktf import (
         App,
+        DataResource,
         Fn,
         LocalBackend,
+        Postcondition,
         S3Backend,
+        S3BackendAssumeRoleConfig,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
+        TerraformResourceLifecycle,
         TerraformStack,
         TerraformVariable,
         Testing,
         Token,
     )
+    from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
     from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
     from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
@@ -104,7 +114,7 @@ else:
     from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
     from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
     from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
@@ -168,8 +178,10 @@ __all__ = [
     "RUNTIME",
     "App",
     "AwsProvider",
+    "AwsProviderAssumeRole",
     "AwsProviderDefaultTags",
     "Construct",
+    "DataAwsCallerIdentity",
     "DataAwsEksCluster",
     "DataAwsIamOpenidConnectProvider",
     "DataAwsIamPolicyDocument",
@@ -177,6 +189,7 @@ __all__ = [
     "DataAwsIamPolicyDocumentStatementCondition",
     "DataAwsIamPolicyDocumentStatementPrincipals",
     "DataAwsPartition",
+    "DataResource",
     "DataTlsCertificate",
     "Ec2Tag",
     "EksPodIdentityAssociation",
@@ -201,9 +214,11 @@ __all__ = [
     "KubernetesProvider",
     "KubernetesProviderExec",
     "LocalBackend",
+    "Postcondition",
     "Release",
     "ReleaseSet",
     "S3Backend",
+    "S3BackendAssumeRoleConfig",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",
     "ServiceV1",
@@ -213,6 +228,7 @@ __all__ = [
     "TerraformIterator",
     "TerraformLocal",
     "TerraformOutput",
+    "TerraformResourceLifecycle",
     "TerraformStack",
     "TerraformVariable",
     "Testing",

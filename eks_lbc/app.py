@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from eks_lbc.errors import InvalidSetting
-from eks_lbc.settings import Settings, load_settings
+from eks_lbc.settings import Settings, check_local_state, load_settings
 
 
 def build_app(settings: Settings, outdir: str | None = None):  # -> cdktf App
@@ -28,6 +28,7 @@ def main(project_dir: Path) -> int:
     """
     try:
         settings = load_settings(project_dir / "cdktf.json")
+        check_local_state(settings, project_dir)
         app = build_app(settings)
     except InvalidSetting as error:
         print(f"eks-lbc: {error}", file=sys.stderr)
