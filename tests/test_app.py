@@ -128,3 +128,18 @@ def test_bad_json_setting_exits_with_one_line_naming_the_key(tmp_path, variable,
     assert "Traceback" not in result.stderr
     assert f"eks-lbc: {message}" in result.stderr
     assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1" / "cdk.tf.json").read_text() == MARKER
+
+
+@pytest.mark.runtime("cdktf")
+def test_moved_blocks_are_written_for_pod_identity_and_removed_for_irsa(tmp_path):
+    """Issue 13.5: earlier Pod Identity deployments are moved, not replaced; the blocks live in moved.tf."""
+    folder = project(tmp_path)
+    stack = folder / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1"
+    assert run(folder, EKS_LBC_IDENTITY="pod-identity").returncode == 0
+    moved = (stack / "moved.tf").read_text()
+    assert moved.count("moved {") == 3
+    assert "  from = aws_iam_role.controller_pod-identity-role_A683588B\n" in moved
+    assert "  to   = aws_iam_role.controller_irsa-role_3D18E97D\n" in moved
+    assert '"moved"' not in (stack / "cdk.tf.json").read_text()
+    assert run(folder).returncode == 0
+    assert not (stack / "moved.tf").exists()  # IRSA: nothing moved, and no stale blocks left behind

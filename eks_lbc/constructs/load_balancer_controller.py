@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eks_lbc import validation
-from eks_lbc._cdk import Construct, DataAwsCallerIdentity, DataAwsPartition, IamRolePolicyAttachment
+from eks_lbc._cdk import Construct, DataAwsCallerIdentity, DataAwsPartition
 from eks_lbc.chart_values import check_extra_values
 from eks_lbc.constructs._addresses import logical_id, path_in_stack
 from eks_lbc.constructs._inputs import checked, known_partition
@@ -48,8 +48,9 @@ class LoadBalancerController(Construct):
       :class:`ExistingOidcProvider`, looked up, with ``existing_oidc_provider=True``; nothing when
       ``oidc_provider`` is given) and ``irsa-role`` (:class:`IrsaRole`);
     - with ``identity="pod-identity"``: ``irsa-role`` too (:class:`PodIdentityRole`, with its association),
-      so that switching identity updates the role's trust policy in place; ``moved`` blocks bring the
-      addresses Pod Identity had before (``pod-identity-role/...``) along. No OIDC provider, and no role
+      so that switching identity updates the role's trust policy in place; ``earlier_addresses`` maps the
+      addresses Pod Identity had before (``pod-identity-role/...``) to these, for ``moved`` blocks (the app
+      writes them into the stack's folder as ``moved.tf``). No OIDC provider, and no role
       annotation on the service account; also ``account`` (``data.aws_caller_identity``) when the
       cluster's ARN has to be built (``cluster_arn`` not given);
     - ``iam-policy`` (:class:`ControllerPolicy`), attached to the role as ``controller-policy``;
@@ -190,7 +191,8 @@ class LoadBalancerController(Construct):
         # Checked here too so an error names this construct's property.
         helm_values = check_extra_values("helm_values", helm_values or {}, self.policy.chart_version)
         attachment = self.role.attach_policy("controller-policy", self.policy.arn)
-        self._move_from_legacy_pod_identity_addresses(attachment)
+        # Pod Identity deployments made before keep their resources: Terraform `moved` blocks, old -> new address.
+        self.earlier_addresses = self._earlier_pod_identity_addresses()
         self.service_account = ServiceAccount(
             self,
             "service-account",
@@ -242,23 +244,26 @@ class LoadBalancerController(Construct):
         account = DataAwsCallerIdentity(self, "account").account_id
         return f"arn:{self.partition}:eks:{region}:{account}:cluster/{cluster_name}"
 
-    def _move_from_legacy_pod_identity_addresses(self, attachment: IamRolePolicyAttachment) -> None:
-        """``moved`` blocks from where Pod Identity's resources were (``pod-identity-role/...``) to the role's.
+    def _earlier_pod_identity_addresses(self) -> dict[str, str]:
+        """Where Pod Identity's role, attachment and association were before (``pod-identity-role/...``) -> now.
 
-        A deployment made with Pod Identity before keeps its role, attachment and association (Terraform
-        moves them in the state; nothing is replaced). With IRSA the role and attachment are moved too, so
-        such a deployment can also switch to IRSA in the same apply. Without those old addresses in the
-        state, the blocks do nothing.
+        Kept out of the synthesized JSON on purpose: checkov's ``terraform_json`` parser cannot read a
+        ``moved`` block there and then scans nothing of the stack. The app writes them as ``moved.tf``
+        next to the stack's JSON (:func:`eks_lbc.app.write_moved_blocks`); library users can do the same.
         """
-        base = [*path_in_stack(self), LEGACY_POD_IDENTITY_ROLE_ID]
-        moves: list[tuple[Any, str, str]] = [
-            (self.role.role, "aws_iam_role", "role"),
-            (attachment, "aws_iam_role_policy_attachment", "controller-policy"),
-        ]
-        if isinstance(self.role, PodIdentityRole):
-            moves.append((self.role.association, "aws_eks_pod_identity_association", "association"))
-        for resource, resource_type, child in moves:
-            resource.move_from_id(f"{resource_type}.{logical_id([*base, child])}")
+        if not isinstance(self.role, PodIdentityRole):
+            return {}
+        here = path_in_stack(self)
+        moves = {}
+        for resource_type, child in (
+            ("aws_iam_role", "role"),
+            ("aws_iam_role_policy_attachment", "controller-policy"),
+            ("aws_eks_pod_identity_association", "association"),
+        ):
+            before = logical_id([*here, LEGACY_POD_IDENTITY_ROLE_ID, child])
+            now = logical_id([*here, ROLE_ID, child])
+            moves[f"{resource_type}.{before}"] = f"{resource_type}.{now}"
+        return moves
 
     def _oidc_provider(
         self,
