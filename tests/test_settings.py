@@ -100,7 +100,14 @@ def test_unsupported_chart_version_lists_the_supported_ones(tmp_path):
         load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CHART_VERSION": "2.5.2"})
     for release in supported_charts():
         assert release.chart in str(caught.value)
-    assert {"3.5.0", "1.17.1", "1.5.3"} <= {r.chart for r in supported_charts()}
+    # Every 3.x chart release, and the two 1.x pins kept for existing clusters (issue 9).
+    assert {r.chart for r in supported_charts()} == {
+        *("3.0.0", "3.1.0", "3.2.0", "3.2.1", "3.2.2", "3.3.0", "3.4.0", "3.4.1", "3.4.2", "3.4.3", "3.5.0"),
+        *("1.17.1", "1.5.3"),
+    }
+    # One line: the controller is named only where it differs from the chart version (before 3.0).
+    assert "\n" not in str(caught.value)
+    assert "3.4.3, " in caught.value.expected and "1.5.3 (controller v2.5.2)" in caught.value.expected
 
 
 def test_bad_cdktf_json_value_is_named_by_its_key(tmp_path):
@@ -497,6 +504,17 @@ def test_a_subnet_cannot_be_public_and_private(tmp_path):
     with pytest.raises(InvalidSetting) as caught:
         load_one(tmp_path, {"publicSubnetIds": [subnet], "privateSubnetIds": ["subnet-01234567", subnet]})
     assert caught.value.field == "cdktf.json context.eks-lbc.privateSubnetIds[1]"
+
+
+@pytest.mark.parametrize("release", supported_charts(), ids=lambda r: r.chart)
+def test_pod_identity_follows_the_controller_of_every_chart(tmp_path, release):
+    # Every 3.x chart (controller v3.x) and 1.17.1 (v2.17.1) can use Pod Identity; only 1.5.3 (v2.5.2) cannot.
+    env = {"EKS_LBC_IDENTITY": "pod-identity", "EKS_LBC_CHART_VERSION": release.chart}
+    if release.chart == "1.5.3":
+        with pytest.raises(InvalidSetting):
+            load_one(tmp_path, **env)
+    else:
+        assert load_one(tmp_path, **env).chart_version == release.chart
 
 
 def test_pod_identity_needs_a_controller_that_supports_it(tmp_path):
