@@ -611,3 +611,69 @@ def test_every_setting_is_documented_in_the_readme_table():
     rows = [line for line in readme.splitlines() if line.startswith("| `")]
     for f in _FIELDS:
         assert any(line.startswith(f"| `{f.key}` | `{f.env}` |") for line in rows), f"README lacks a row for {f.key}"
+
+
+# --- chart mirrors: chartRepository, chartRepositoryUsername -----------------------------------------------------
+
+ECR_MIRROR = "oci://111122223333.dkr.ecr.{region}.amazonaws.com/mirror"
+
+
+def test_chart_repository_defaults_to_eks_charts_and_takes_a_mirror(tmp_path):
+    cluster = load_one(tmp_path)
+    assert (cluster.chart_repository, cluster.chart_repository_username) == (None, None)
+    region = BASE["region"]
+    assert load_one(tmp_path, EKS_LBC_CHART_REPOSITORY=ECR_MIRROR.format(region=region)).chart_repository == (
+        ECR_MIRROR.format(region=region)
+    )
+    cluster = load_one(
+        tmp_path, {"chartRepository": "https://charts.example.com/eks", "chartRepositoryUsername": "robot$eks+lbc"}
+    )
+    assert (cluster.chart_repository, cluster.chart_repository_username) == (
+        "https://charts.example.com/eks",
+        "robot$eks+lbc",
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "expected"),
+    [
+        ({"EKS_LBC_CHART_REPOSITORY": "http://charts.example.com"}, "EKS_LBC_CHART_REPOSITORY", "without TLS"),
+        ({"EKS_LBC_CHART_REPOSITORY": "s3://bucket/charts"}, "EKS_LBC_CHART_REPOSITORY", "https://"),
+        (
+            {"EKS_LBC_CHART_REPOSITORY": "oci://111122223333.dkr.ecr.eu-north-1.amazonaws.com/mirror"},
+            "EKS_LBC_CHART_REPOSITORY",
+            "cluster's region",
+        ),
+        ({"EKS_LBC_CHART_REPOSITORY_USERNAME": "bob"}, "EKS_LBC_CHART_REPOSITORY_USERNAME", "eks-charts, is public"),
+        (
+            {
+                "EKS_LBC_CHART_REPOSITORY": ECR_MIRROR.format(region=BASE["region"]),
+                "EKS_LBC_CHART_REPOSITORY_USERNAME": "AWS",
+            },
+            "EKS_LBC_CHART_REPOSITORY_USERNAME",
+            "ECR token",
+        ),
+        (
+            {"EKS_LBC_CHART_REPOSITORY": "oci://public.ecr.aws/acme", "EKS_LBC_CHART_REPOSITORY_USERNAME": "bob"},
+            "EKS_LBC_CHART_REPOSITORY_USERNAME",
+            "public repository",
+        ),
+        ({"EKS_LBC_CHART_REPOSITORY_USERNAME": "bob smith"}, "EKS_LBC_CHART_REPOSITORY_USERNAME", "registry username"),
+    ],
+)
+def test_bad_chart_repository_settings_name_the_setting(tmp_path, settings, field, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, **settings)
+    assert caught.value.field == field
+    assert expected in caught.value.expected
+
+
+def test_chart_repository_errors_name_the_cdktf_json_key(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, {"chartRepository": "oci://public.ecr.aws/acme", "chartRepositoryUsername": "bob"})
+    assert caught.value.field == "cdktf.json context.eks-lbc.chartRepositoryUsername"
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(
+            tmp_path, {"clusters": [{"clusterName": "a", "region": "us-east-1", "chartRepository": "http://x.io"}]}
+        )
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[0].chartRepository"
