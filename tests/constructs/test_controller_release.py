@@ -50,7 +50,7 @@ def test_concrete_values_go_to_yaml_values():
     assert "image" not in yaml.safe_load(document)  # the chart's default public ECR image
 
 
-# The chart's selector labels (templates/_helpers.tpl "selectorLabels" in 3.5.0, 1.17.1 and 1.5.3):
+# The chart's selector labels (templates/_helpers.tpl "selectorLabels", the same in every supported chart):
 # app.kubernetes.io/name = chart name (or nameOverride), app.kubernetes.io/instance = release name.
 ZONE_SPREAD = {
     "maxSkew": 1,
