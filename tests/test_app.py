@@ -50,6 +50,7 @@ def run(folder: Path, **env: str) -> subprocess.CompletedProcess:
         ("EKS_LBC_ASSUME_ROLE_ARN", "arn:aws:iam::111122223333:user/x"),
         ("EKS_LBC_STATE_BUCKET", "Terraform_State"),
         ("EKS_LBC_PERMISSIONS_BOUNDARY", "arn:aws:iam::111122223333:role/boundary"),
+        ("EKS_LBC_CHART_REPOSITORY", "http://charts.example.com"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_clear_line_and_writes_nothing(tmp_path, variable, value):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from eks_lbc import aws_access
 from eks_lbc._cdk import (
@@ -14,11 +14,13 @@ from eks_lbc._cdk import (
     HelmProvider,
     HelmProviderKubernetes,
     HelmProviderKubernetesExec,
+    HelmProviderRegistries,
     KubernetesProvider,
     KubernetesProviderExec,
     TerraformStack,
     TlsProvider,
 )
+from eks_lbc.stacks.chart_registry import RegistryLogin
 
 # Kubernetes client credentials come from `aws eks get-token` at each Terraform run,
 # not from a token captured at plan time (those expire after 15 minutes).
@@ -47,6 +49,7 @@ def add_cluster_providers(
     profile: str | None = None,
     assume_role_arn: str | None = None,
     account_id: str | None = None,
+    registries: Sequence[RegistryLogin] = (),
 ) -> None:
     """Add the aws (unless ``aws=False``), tls (unless ``tls=False``), kubernetes and helm providers.
 
@@ -65,6 +68,8 @@ def add_cluster_providers(
     is signed by the same role that manages the AWS resources; ``account_id`` becomes the aws provider's
     ``allowed_account_ids`` (Terraform then refuses credentials of any other account). Default: none of
     them, the environment's credentials. With ``aws=False`` the caller's aws provider should match.
+    ``registries`` are OCI registries helm logs in to when it starts (e.g. a private ECR chart mirror,
+    :func:`eks_lbc.stacks.ecr_registry_login`).
     """
     if aws:
         AwsProvider(
@@ -99,5 +104,7 @@ def add_cluster_providers(
             cluster_ca_certificate=ca_certificate,
             exec=HelmProviderKubernetesExec(api_version=EXEC_API_VERSION, command="aws", args=get_token),
         ),
+        registries=[HelmProviderRegistries(url=r.url, username=r.username, password=r.password) for r in registries]
+        or None,
     )
     pin_providers(stack, (*(name for name, used in (("aws", aws), ("tls", tls)) if used), "kubernetes", "helm"))
