@@ -29,9 +29,11 @@ RUNTIME = selected()
 if RUNTIME == "cdktn":
     from cdktn import (
         App,
+        AssetType,
         Fn,
         LocalBackend,
         S3Backend,
+        TerraformAsset,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
@@ -78,9 +80,11 @@ if RUNTIME == "cdktn":
 else:
     from cdktf import (
         App,
+        AssetType,
         Fn,
         LocalBackend,
         S3Backend,
+        TerraformAsset,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
@@ -167,6 +171,7 @@ __all__ = [
     "PROVIDER_CONSTRAINTS",
     "RUNTIME",
     "App",
+    "AssetType",
     "AwsProvider",
     "AwsProviderDefaultTags",
     "Construct",
@@ -210,6 +215,7 @@ __all__ = [
     "ServiceV1Metadata",
     "ServiceV1Spec",
     "ServiceV1SpecPort",
+    "TerraformAsset",
     "TerraformIterator",
     "TerraformLocal",
     "TerraformOutput",

@@ -11,6 +11,7 @@ from eks_lbc.chart_values import check_extra_values
 from eks_lbc.constructs._inputs import checked, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.crd_release import ControllerCrds
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.oidc_provider import OidcProvider, OidcProviderRef
 from eks_lbc.constructs.pod_identity_role import PodIdentityRole
@@ -42,8 +43,11 @@ class LoadBalancerController(Construct):
     - with ``identity="pod-identity"``: ``pod-identity-role`` (:class:`PodIdentityRole`, with its
       association); no OIDC provider, and no role annotation on the service account;
     - ``iam-policy`` (:class:`ControllerPolicy`), attached to the role as ``controller-policy``;
+    - ``crds`` (:class:`ControllerCrds`): the pinned chart's CRDs as a Helm release of their own, upgraded
+      with ``chart_version`` before the controller, kept by ``destroy``;
     - ``service-account`` (:class:`ServiceAccount`) and ``helm-release`` (:class:`ControllerRelease`,
-      ordered after the service account, the attachment and the Pod Identity association);
+      with ``skip_crds``, ordered after the CRDs, the service account, the attachment and the Pod Identity
+      association);
     - ``subnet-tags`` (:class:`SubnetDiscoveryTags`) when subnets are given;
     - ``partition`` (``data.aws_partition``) only when the partition can be known neither from
       ``partition`` nor from a concrete ``region``.
@@ -188,7 +192,8 @@ class LoadBalancerController(Construct):
             if public_subnet_ids or private_subnet_ids
             else None
         )
-        prerequisites: list[Any] = [self.service_account.resource, attachment]
+        self.crds = ControllerCrds(self, "crds", namespace=namespace, chart_version=self.policy.chart_version)
+        prerequisites: list[Any] = [self.crds.release, self.service_account.resource, attachment]
         if isinstance(self.role, PodIdentityRole):
             prerequisites.append(self.role.association)
         self.release = ControllerRelease(
@@ -208,6 +213,7 @@ class LoadBalancerController(Construct):
             enable_service_mutator_webhook=enable_service_mutator_webhook,
             values=helm_values,
             depends_on=prerequisites,
+            skip_crds=True,
         )
 
     def _partition(self, partition: str | None, region: str) -> str:
