@@ -83,3 +83,17 @@ def test_fast_and_pure_yaml_loaders_read_the_same_documents():
             chart,
             name,
         )
+
+
+def test_the_readme_table_counts():
+    # README, "Supported versions": CRDs per file, and where gateway.k8s.aws is served at v1.
+    counts = {chart: [len(d) for d in crd_documents(chart).values()] for chart in ("3.5.0", "1.17.1", "1.5.3")}
+    assert counts == {"3.5.0": [4, 3], "1.17.1": [4, 3], "1.5.3": [2]}
+
+    def gateway_versions(chart):
+        return {
+            version["name"] for crd in crd_documents(chart)["gateway-crds.yaml"] for version in crd["spec"]["versions"]
+        }
+
+    assert gateway_versions("3.5.0") == {"v1", "v1beta1"}
+    assert gateway_versions("1.17.1") == {"v1beta1"}  # why a rollback past 3.5.0 fails (README, Upgrading)

@@ -25,7 +25,7 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -93,6 +93,16 @@ def configurations() -> dict[str, ClusterSettings]:
 APPLIED_ON_MOTO = ("default", "non-default")
 VALIDATED_ON_MOTO = (*APPLIED_ON_MOTO, "pod-identity")
 
+# The upgrade path the Terraform tier walks with the default stack: it is applied at each of these charts,
+# oldest first, before the default configuration itself (the newest chart). Each is the default
+# configuration with only ``chart_version`` changed, synthesized into ``<outdir>/upgrade/<chart>/``.
+UPGRADE_PATH = ("1.5.3", "1.17.1")
+
+
+def upgrade_configurations() -> dict[str, ClusterSettings]:
+    default = configurations()["default"]
+    return {chart: replace(default, chart_version=chart) for chart in UPGRADE_PATH}
+
 
 @dataclass(frozen=True)
 class SynthesizedStack:
@@ -117,13 +127,33 @@ def stacks_in(outdir: Path, runtime: str = "") -> dict[str, SynthesizedStack]:
     }
 
 
+def upgrade_stacks(default: SynthesizedStack) -> dict[str, SynthesizedStack]:
+    """chart -> the default stack at that chart of :data:`UPGRADE_PATH` (beside ``default``, same runtime)."""
+    outdir = default.file.parents[2]  # <outdir>/stacks/<stack>/cdk.tf.json
+    return {
+        chart: SynthesizedStack(
+            f"default@{chart}",
+            settings,
+            outdir / "upgrade" / chart / "stacks" / settings.stack_name / "cdk.tf.json",
+            default.runtime,
+        )
+        for chart, settings in upgrade_configurations().items()
+    }
+
+
 def synthesize(outdir: Path) -> dict[str, SynthesizedStack]:
-    """Synthesize every configuration into ``outdir`` with the app's own code path, in this process."""
+    """Synthesize every configuration into ``outdir`` with the app's own code path, in this process.
+
+    The upgrade path's stacks go to ``outdir/upgrade/<chart>/`` (one app each: they share a stack name).
+    """
     from eks_lbc._cdk import RUNTIME
     from eks_lbc.app import build_app
 
     app = build_app(Settings(clusters=tuple(configurations().values())), outdir=str(outdir))
     app.synth()
+    for chart, settings in upgrade_configurations().items():
+        (outdir / "upgrade" / chart).mkdir(parents=True, exist_ok=True)
+        build_app(Settings(clusters=(settings,)), outdir=str(outdir / "upgrade" / chart)).synth()
     return stacks_in(outdir, RUNTIME)
 
 

@@ -1,14 +1,15 @@
 """Terraform tier: the synthesized stacks' AWS half, applied by real terraform + the AWS provider on moto.
 
 What runs for real: ``terraform init -plugin-dir`` (the offline AWS provider mirror),
-``validate``, ``apply``, ``plan -detailed-exitcode`` (with refresh; must report no changes:
+``apply`` (three: the default stack's upgrade path, see ``test_upgrade.py``), ``plan
+-detailed-exitcode`` (with refresh; must report no changes:
 a diff right after apply is a perpetual diff users would see on every plan), ``destroy``;
 and the AWS provider's own API calls, answered by ``moto_server`` on 127.0.0.1 (IAM, STS,
 EKS, EC2, and S3/KMS for the state). For the default stack, a non-default one that also carries
 the production features touching AWS (GovCloud, the existing IAM OIDC provider, subnet tags,
 organisation IAM rules, state in S3) (:data:`APPLIED_ON_MOTO`), each synthesized by the real
 app under both runtimes (cdktf and cdktn, in their own processes); and an EKS Pod Identity
-stack in China, which goes through ``validate`` only (:data:`VALIDATED_ON_MOTO`).
+stack in China, which terraform only validates (:data:`VALIDATED_ON_MOTO`).
 
 What is emulated or left out, honestly:
 
@@ -25,8 +26,9 @@ What is emulated or left out, honestly:
   credentials; no credential validation or account-id lookup), with a dead proxy for
   anything else, so nothing can reach real AWS;
 * moto has no EKS Pod Identity API, and each applied stack costs a provider start per graph
-  walk (seconds of CPU each): the Pod Identity stack is a module of the root for ``validate``
-  (which costs the same for any number of modules), then no longer called for ``apply``;
+  walk (seconds of CPU each): the Pod Identity stack is a module of the first apply's root,
+  which terraform validates whole before planning, but the apply targets the other two modules;
+  later applies no longer call it;
 * values naming things in the account are fixed in :mod:`tests.integration.stacks` and
   created in moto beforehand under those names (permissions boundaries, the existing OIDC
   provider, the state bucket and KMS alias); subnet ids, which moto picks, are placeholders
@@ -117,8 +119,18 @@ def created(cycle: MotoCycle, key: str) -> tuple[dict[str, Any], dict[str, Any],
 
 def test_every_step_ran_and_the_plan_after_apply_was_empty(cycle):
     # Reaching here means every command exited 0 and `plan -detailed-exitcode` reported no change.
-    assert cycle.steps == ["cdktf init", "cdktf validate", "cdktf apply", "cdktn init", "cdktn plan", "cdktn destroy"]
-    assert [name for name, _ in cycle.timings] == ["init", "validate", "apply", "output", "init", "plan", "destroy"]
+    # Three applies: the default stack's upgrade path (tests/integration/test_upgrade.py) ends at the default chart.
+    applies = [f"cdktf apply {step.chart}" for step in cycle.upgrade]
+    assert applies[-1] == f"cdktf apply {settings_of(cycle, 'default').chart_version}" and len(applies) == 3
+    assert cycle.steps == ["cdktf init", *applies, "cdktn init", "cdktn plan", "cdktn destroy"]
+    assert [name for name, _ in cycle.timings] == [
+        "init",
+        *["apply"] * len(applies),
+        "output",
+        "init",
+        "plan",
+        "destroy",
+    ]
     assert sorted(cycle.outputs) == sorted(APPLIED_ON_MOTO)
 
 
@@ -230,14 +242,18 @@ def test_subnet_discovery_tags_applied_and_removed(cycle):
 
 
 def test_pod_identity_stack_passes_validate_with_the_others(cycle):
-    """The Pod Identity stack (China, association included) was a module of the validated root, not applied."""
+    """The Pod Identity stack (China, association included) was a module of the first apply's root, not applied.
+
+    Terraform validates every module of the configuration before it plans, a targeted plan too (the apply
+    targets the two applied modules), so a Pod Identity stack that does not validate fails the first apply."""
     assert sorted(cycle.validated) == sorted(VALIDATED_ON_MOTO)
     part = cycle.validated["pod-identity"]
     assert len(part["resource"]["aws_eks_pod_identity_association"]) == 1
     (trust,) = part["data"]["aws_iam_policy_document"].values()
     assert trust["statement"][0]["principals"] == [{"identifiers": ["pods.eks.amazonaws.com"], "type": "Service"}]
     assert "aws_iam_openid_connect_provider" not in part.get("resource", {})
-    assert cycle.steps[:2] == ["cdktf init", "cdktf validate"]
+    assert cycle.steps[:2] == ["cdktf init", f"cdktf apply {cycle.upgrade[0].chart}"]
+    assert not any(a.startswith("module.pod-identity.") for a in cycle.upgrade[0].planned["changes"])
     assert "pod-identity" not in cycle.outputs  # not applied
 
 
