@@ -15,7 +15,7 @@ import pytest
 from eks_lbc.settings import ClusterSettings, Settings
 from eks_lbc.versions import chart_release, supported_charts
 from tests.integration.release_render import APPLY_TIME, helm_sdk_available, one, render_release
-from tests.support import REPO, only, synth
+from tests.support import REPO, controller_release, synth
 
 # Once per `make test`, under cdktf: what is rendered is the release's values, which both runtimes synthesize
 # identically (tests/integration/test_terraform_moto.py), so rendering them again under cdktn would prove nothing new.
@@ -46,7 +46,7 @@ def render(require_tool):
 
         cluster = ClusterSettings(cluster_name="demo", region="ap-northeast-1", chart_version=chart_version, **settings)
         stack = LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
-        release = only(synth(stack), "resource", "helm_release")
+        release = controller_release(synth(stack))
         return render_release(release, CHART_DIR / chart_version)
 
     return render
