@@ -2,7 +2,9 @@
 
 Source: aws/eks-charts ``stable/aws-load-balancer-controller/crds/`` (``crds.yaml``, and
 ``gateway-crds.yaml`` from chart 1.17.1) at the commit of each chart version, copied unchanged
-by ``tools/vendor_crds.py``; their sha256 is recorded in ``index.json`` and checked by the tests.
+into the package data ``eks_lbc/data/charts/<chart>/crds/`` (``tools/vendor_crds.py``);
+``tests/test_crds.py`` compares them with upstream byte for byte. A chart version that
+``eks_lbc.versions`` supports but whose CRDs are missing here is an error, not an empty release.
 """
 
 from __future__ import annotations
@@ -17,41 +19,37 @@ import yaml
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.versions import chart_release
 
+# The chart's CRD files, in the order they are installed; the first is required.
+CRD_FILES = ("crds.yaml", "gateway-crds.yaml")
+
 try:  # libyaml: ~10x faster on these ~200 kB; the same documents (tests/test_crds.py)
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 
+def _folder(chart_version: str) -> Any:  # a Traversable (importlib.resources.abc from Python 3.11)
+    return resources.files("eks_lbc.data").joinpath(f"charts/{chart_version}/crds")
+
+
 @cache
-def _index() -> dict[str, dict[str, str]]:
-    raw = json.loads(resources.files("eks_lbc.crds").joinpath("index.json").read_text("utf-8"))
-    charts: dict[str, dict[str, str]] = raw["charts"]
-    return charts
-
-
 def crd_file_names(chart_version: str) -> tuple[str, ...]:
     """The chart's CRD file names (``crds.yaml`` first), as upstream ships them in ``crds/``."""
     chart_release(chart_version)  # an unsupported version names the supported ones
-    try:
-        return tuple(_index()[chart_version])
-    except KeyError:
+    folder = _folder(chart_version)
+    names = tuple(name for name in CRD_FILES if folder.joinpath(name).is_file())
+    if not names or names[0] != CRD_FILES[0]:
         raise InvalidSetting(
             "chart_version", chart_version, "a chart whose CRDs are vendored (run tools/vendor_crds.py)"
-        ) from None
-
-
-def crd_sha256(chart_version: str) -> dict[str, str]:
-    """File name -> the recorded sha256 of upstream's file."""
-    crd_file_names(chart_version)
-    return dict(_index()[chart_version])
+        )
+    return names
 
 
 def crd_file(chart_version: str, name: str) -> bytes:
     """One vendored CRD file, byte for byte as upstream ships it."""
     if name not in crd_file_names(chart_version):
         raise InvalidSetting("crd file", name, f"one of {', '.join(crd_file_names(chart_version))}")
-    return resources.files("eks_lbc.crds").joinpath(chart_version, name).read_bytes()
+    return _folder(chart_version).joinpath(name).read_bytes()
 
 
 def load_documents(text: str | bytes) -> list[dict[str, Any]]:
