@@ -266,7 +266,8 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("iam_name_prefix", "iamNamePrefix", text(validation.iam_name_prefix)),
     _Field("iam_path", "iamPath", text(validation.iam_path)),
     _Field("permissions_boundary", "permissionsBoundary", text(validation.policy_arn)),
-    _Field("tags", "tags", string_map(validation.tag_key, validation.tag_value, validation.TAGS_MAX)),
+    # One less than IAM's 50: the controller's policy also carries eks-lbc/controller-version.
+    _Field("tags", "tags", string_map(validation.tag_key, validation.tag_value, validation.TAGS_MAX - 1)),
     _Field("state_bucket", "stateBucket", text(validation.s3_bucket)),
     _Field("state_key_prefix", "stateKeyPrefix", text(validation.state_key_prefix)),
     _Field("state_region", "stateRegion", text(validation.region)),

@@ -2,6 +2,7 @@
 
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.crd_release import ControllerCrds, CrdRelease
 from eks_lbc.constructs.example_ingress import ExampleIngress
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
@@ -11,8 +12,10 @@ from eks_lbc.constructs.service_account import ServiceAccount
 from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
 
 __all__ = [
+    "ControllerCrds",
     "ControllerPolicy",
     "ControllerRelease",
+    "CrdRelease",
     "ExampleIngress",
     "ExistingOidcProvider",
     "ImportedOidcProvider",

@@ -92,6 +92,9 @@ class ControllerRelease(Construct):
     :param chart_repository_password: its password: a token only (e.g. a sensitive ``TerraformVariable``'s
         value), never a literal, which would be written into ``cdk.tf.json``. Terraform keeps it in the state
         (``repository_password``, marked sensitive).
+    :param skip_crds: do not install the chart's ``crds/`` folder (Helm installs it on the first install
+        only and never upgrades it); set when the CRDs come from a :class:`ControllerCrds` release, as
+        :class:`LoadBalancerController` does. Default False.
     """
 
     def __init__(
@@ -117,6 +120,7 @@ class ControllerRelease(Construct):
         chart_repository: str | None = None,
         chart_repository_username: str | None = None,
         chart_repository_password: str | None = None,
+        skip_crds: bool = False,
     ) -> None:
         super().__init__(scope, id)
         self.chart_repository = self._chart_repository(
@@ -186,6 +190,7 @@ class ControllerRelease(Construct):
             atomic=True,
             cleanup_on_fail=True,
             timeout=timeout_seconds,
+            skip_crds=True if flag("skip_crds", skip_crds) else None,
             depends_on=list(depends_on) or None,
         )
 

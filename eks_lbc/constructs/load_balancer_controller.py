@@ -12,6 +12,7 @@ from eks_lbc.constructs._addresses import logical_id, path_in_stack
 from eks_lbc.constructs._inputs import checked, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.crd_release import ControllerCrds
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.oidc_provider import OidcProvider, OidcProviderRef
 from eks_lbc.constructs.pod_identity_role import PodIdentityRole
@@ -54,8 +55,11 @@ class LoadBalancerController(Construct):
       annotation on the service account; also ``account`` (``data.aws_caller_identity``) when the
       cluster's ARN has to be built (``cluster_arn`` not given);
     - ``iam-policy`` (:class:`ControllerPolicy`), attached to the role as ``controller-policy``;
+    - ``crds`` (:class:`ControllerCrds`): the pinned chart's CRDs as a Helm release of their own, upgraded
+      with ``chart_version`` before the controller, kept by ``destroy``;
     - ``service-account`` (:class:`ServiceAccount`) and ``helm-release`` (:class:`ControllerRelease`,
-      ordered after the service account, the attachment and the Pod Identity association);
+      with ``skip_crds``, ordered after the CRDs, the service account, the attachment and the Pod Identity
+      association);
     - ``subnet-tags`` (:class:`SubnetDiscoveryTags`) when subnets are given;
     - ``partition`` (``data.aws_partition``) only when the partition can be known neither from
       ``partition`` nor from a concrete ``region``.
@@ -215,7 +219,8 @@ class LoadBalancerController(Construct):
             if public_subnet_ids or private_subnet_ids
             else None
         )
-        prerequisites: list[Any] = [self.service_account.resource, attachment]
+        self.crds = ControllerCrds(self, "crds", namespace=namespace, chart_version=self.policy.chart_version)
+        prerequisites: list[Any] = [self.crds.release, self.service_account.resource, attachment]
         if isinstance(self.role, PodIdentityRole):
             prerequisites.append(self.role.association)
         self.release = ControllerRelease(
@@ -238,6 +243,7 @@ class LoadBalancerController(Construct):
             chart_repository=chart_repository,
             chart_repository_username=chart_repository_username,
             chart_repository_password=chart_repository_password,
+            skip_crds=True,
         )
 
     def _partition(self, partition: str | None, region: str) -> str:

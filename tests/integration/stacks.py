@@ -112,6 +112,16 @@ APPLIED_ON_MOTO = ("default", "non-default", "twin")
 VALIDATED_ON_MOTO = (*APPLIED_ON_MOTO, "pod-identity")
 SWITCHED = ("default",)
 
+# The upgrade path the Terraform tier walks with the default stack: it is applied at each of these charts,
+# oldest first, before the default configuration itself (the newest chart). Each is the default
+# configuration with only ``chart_version`` changed, synthesized into ``<outdir>/upgrade/<chart>/``.
+UPGRADE_PATH = ("1.5.3", "1.17.1")
+
+
+def upgrade_configurations() -> dict[str, ClusterSettings]:
+    default = configurations()["default"]
+    return {chart: replace(default, chart_version=chart) for chart in UPGRADE_PATH}
+
 
 @dataclass(frozen=True)
 class SynthesizedStack:
@@ -151,14 +161,34 @@ def stacks_in(outdir: Path, runtime: str = "") -> dict[str, SynthesizedStack]:
     return found
 
 
+def upgrade_stacks(default: SynthesizedStack) -> dict[str, SynthesizedStack]:
+    """chart -> the default stack at that chart of :data:`UPGRADE_PATH` (beside ``default``, same runtime)."""
+    outdir = default.file.parents[2]  # <outdir>/stacks/<stack>/cdk.tf.json
+    return {
+        chart: SynthesizedStack(
+            f"default@{chart}",
+            settings,
+            outdir / "upgrade" / chart / "stacks" / settings.stack_name / "cdk.tf.json",
+            default.runtime,
+        )
+        for chart, settings in upgrade_configurations().items()
+    }
+
+
 def synthesize(outdir: Path) -> dict[str, SynthesizedStack]:
-    """Synthesize every configuration into ``outdir`` with the app's own code path, in this process."""
+    """Synthesize every configuration into ``outdir`` with the app's own code path, in this process.
+
+    The upgrade path's stacks go to ``outdir/upgrade/<chart>/`` (one app each: they share a stack name).
+    """
     from eks_lbc._cdk import RUNTIME
     from eks_lbc.app import build_app, synth
 
     synth(build_app(Settings(clusters=tuple(configurations().values())), outdir=str(outdir)))
     switched = Settings(clusters=tuple(switched_configurations().values()))
     synth(build_app(switched, outdir=str(outdir / "switched")))
+    for chart, settings in upgrade_configurations().items():
+        (outdir / "upgrade" / chart).mkdir(parents=True, exist_ok=True)
+        synth(build_app(Settings(clusters=(settings,)), outdir=str(outdir / "upgrade" / chart)))
     return stacks_in(outdir, RUNTIME)
 
 

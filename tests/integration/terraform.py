@@ -229,6 +229,26 @@ class Terraform:
     def apply(self, parallelism: int = 10) -> None:
         self.run("apply", "-input=false", "-no-color", "-auto-approve", f"-parallelism={parallelism}")
 
+    def apply_planned(self, *targets: str, parallelism: int = 10, refresh: bool = True) -> dict[str, Any]:
+        """``apply -json``: the plan terraform made and applied, from its machine-readable output.
+
+        ``{"changes": {address: action}, "summary": {...}}``: one entry per resource the plan changes
+        (``create``, ``update``, ``replace``, ``delete``; unchanged resources are not listed) and the
+        ``change_summary`` counts (``add``, ``change``, ``remove``). ``targets`` become ``-target=``;
+        ``refresh=False`` skips reading every object back first (fine right after an apply of the same state).
+        """
+        flags = [f"-target={target}" for target in targets] + ([] if refresh else ["-refresh=false"])
+        result = self.run("apply", "-json", "-input=false", "-auto-approve", f"-parallelism={parallelism}", *flags)
+        changes: dict[str, str] = {}
+        summary: dict[str, Any] = {}
+        for line in result.stdout.splitlines():
+            event = json.loads(line) if line.startswith("{") else {}
+            if event.get("type") == "planned_change":
+                changes[event["change"]["resource"]["addr"]] = event["change"]["action"]
+            elif event.get("type") == "change_summary":
+                summary = event["changes"]
+        return {"changes": changes, "summary": summary}
+
     def plan_changes(self, parallelism: int = 10) -> str | None:
         """None when the plan is empty; else the plan's text (``-detailed-exitcode`` 2)."""
         result = self.run(

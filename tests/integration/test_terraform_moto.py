@@ -1,14 +1,15 @@
 """Terraform tier: the synthesized stacks' AWS half, applied by real terraform + the AWS provider on moto.
 
 What runs for real: ``terraform init -plugin-dir`` (the offline AWS provider mirror),
-``validate``, ``apply``, ``plan -detailed-exitcode`` (with refresh; must report no changes:
+``apply`` (three: the default stack's upgrade path, see ``test_upgrade.py``), ``plan
+-detailed-exitcode`` (with refresh; must report no changes:
 a diff right after apply is a perpetual diff users would see on every plan), ``destroy``;
 and the AWS provider's own API calls, answered by ``moto_server`` on 127.0.0.1 (IAM, STS,
 EKS, EC2, and S3/KMS for the state). For the default stack, a non-default one that also carries
 the production features touching AWS (GovCloud, the existing IAM OIDC provider, subnet tags,
 organisation IAM rules, state in S3) (:data:`APPLIED_ON_MOTO`), each synthesized by the real
 app under both runtimes (cdktf and cdktn, in their own processes); and an EKS Pod Identity
-stack in China, which goes through ``validate`` only (:data:`VALIDATED_ON_MOTO`).
+stack in China, which terraform only validates (:data:`VALIDATED_ON_MOTO`).
 
 What is emulated or left out, honestly:
 
@@ -25,8 +26,9 @@ What is emulated or left out, honestly:
   credentials; no credential validation or account-id lookup), with a dead proxy for
   anything else, so nothing can reach real AWS;
 * moto has no EKS Pod Identity API, and each applied stack costs a provider start per graph
-  walk (seconds of CPU each): the Pod Identity stack is a module of the root for ``validate``
-  (which costs the same for any number of modules), then no longer called for ``apply``;
+  walk (seconds of CPU each): the Pod Identity stack is a module of the first apply's root,
+  which terraform validates whole before planning, but the apply targets the other two modules;
+  later applies no longer call it;
 * values naming things in the account are fixed in :mod:`tests.integration.stacks` and
   created in moto beforehand under those names (permissions boundaries, the existing OIDC
   provider, the state bucket and KMS alias); subnet ids, which moto picks, are placeholders
@@ -61,6 +63,7 @@ from typing import Any
 import pytest
 
 from eks_lbc import _cdk
+from eks_lbc.constructs.controller_policy import VERSION_TAG
 from eks_lbc.partitions import partition_of
 from eks_lbc.policies import policy_document
 from eks_lbc.versions import chart_release
@@ -115,10 +118,12 @@ def created(cycle: MotoCycle, key: str) -> tuple[dict[str, Any], dict[str, Any],
 
 def test_every_step_ran_and_the_plan_after_apply_was_empty(cycle):
     # Reaching here means every command exited 0 and `plan -detailed-exitcode` reported no change.
+    # Three applies: the default stack's upgrade path (tests/integration/test_upgrade.py) ends at the default chart.
+    applies = [f"cdktf apply {step.chart}" for step in cycle.upgrade]
+    assert applies[-1] == f"cdktf apply {settings_of(cycle, 'default').chart_version}" and len(applies) == 3
     assert cycle.steps == [
         "cdktf init",
-        "cdktf validate",
-        "cdktf apply",
+        *applies,
         "cdktf plan refused",
         "cdktf switch to pod-identity",
         "cdktf switch to irsa",
@@ -127,7 +132,7 @@ def test_every_step_ran_and_the_plan_after_apply_was_empty(cycle):
         "cdktn destroy",
     ]
     assert [name for name, _ in cycle.timings] == [
-        "init", "validate", "apply", "output", "plan", "apply", "apply", "init", "plan", "destroy",
+        "init", *["apply"] * len(applies), "output", "plan", "apply", "apply", "init", "plan", "destroy",
     ]  # fmt: skip
     assert sorted(cycle.outputs) == sorted(APPLIED_ON_MOTO)
 
@@ -225,7 +230,8 @@ def test_organisation_iam_rules_reach_role_and_policy(cycle):
     path = settings.iam_path or "/"
     assert (role["path"], policy["path"]) == (path, path)
     assert role["boundary"] == settings.permissions_boundary
-    assert role["tags"] == policy["tags"] == dict(TAGS)  # the aws provider's default_tags
+    assert role["tags"] == dict(TAGS)  # the aws provider's default_tags
+    assert policy["tags"] == {**TAGS, VERSION_TAG: chart_release(settings.chart_version).controller}
     assert settings.iam_name_prefix and role["arn"].rsplit("/", 1)[1].startswith(settings.iam_name_prefix)
     assert settings.permissions_boundary in view_of(cycle, key, "destroyed")["policies"]  # not ours: left alone
 
@@ -239,7 +245,10 @@ def test_subnet_discovery_tags_applied_and_removed(cycle):
 
 
 def test_pod_identity_stack_passes_validate_with_the_others(cycle):
-    """The Pod Identity stack (China, association included) was a module of the validated root, not applied."""
+    """The Pod Identity stack (China, association included) was a module of the first apply's root, not applied.
+
+    Terraform validates every module of the configuration before it plans, a targeted plan too (the apply
+    targets the two applied modules), so a Pod Identity stack that does not validate fails the first apply."""
     assert sorted(cycle.validated) == sorted(VALIDATED_ON_MOTO)
     part = cycle.validated["pod-identity"]
     assert len(part["resource"]["aws_eks_pod_identity_association"]) == 1
@@ -250,7 +259,8 @@ def test_pod_identity_stack_passes_validate_with_the_others(cycle):
     assert sorted(m["to"].split(".")[0] for m in part["moved"]) == [
         "aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy_attachment",
     ]  # fmt: skip
-    assert cycle.steps[:2] == ["cdktf init", "cdktf validate"]
+    assert cycle.steps[:2] == ["cdktf init", f"cdktf apply {cycle.upgrade[0].chart}"]
+    assert not any(a.startswith("module.pod-identity.") for a in cycle.upgrade[0].planned["changes"])
     assert "pod-identity" not in cycle.outputs  # not applied
 
 

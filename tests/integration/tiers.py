@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eks_lbc.constructs.controller_policy import VERSION_TAG
 from eks_lbc.defaults import STS_AUDIENCE
 from eks_lbc.partitions import partition_of
+from eks_lbc.versions import chart_release
 from tests.integration import checkov
 from tests.integration import terraform as tf
 from tests.integration.moto import EksCluster, MotoServer, create_eks_cluster, moto_server_command
@@ -35,6 +37,7 @@ from tests.integration.stacks import (
     SynthesizedStack,
     boundary_arn,
     start_synth,
+    upgrade_stacks,
 )
 from tests.support import REPO, runtime_python
 
@@ -106,6 +109,67 @@ def iam_view(server: MotoServer, region: str = "us-east-1") -> dict[str, Any]:
     return {"roles": roles, "policies": policies, "oidc_providers": providers}
 
 
+@dataclass(frozen=True)
+class UpgradeStep:
+    """One apply of the default stack's upgrade path: the chart, terraform's plan (``apply -json``), IAM after."""
+
+    chart: str
+    part: dict[str, Any]  # the default stack's AWS part that was applied
+    planned: dict[str, Any]  # Terraform.apply_planned: {"changes": {address: action}, "summary": {...}}
+    iam: dict[str, Any]  # identity_view after the apply
+
+
+def identity_view(server: MotoServer, region: str = "us-east-1") -> dict[str, Any]:
+    """What says whether IAM objects were replaced or updated: ids, creation dates, policy versions, attachments."""
+    iam = server.client("iam", region)
+    policies = {}
+    for policy in iam.list_policies(Scope="Local")["Policies"]:
+        arn = policy["Arn"]
+        default = policy["DefaultVersionId"]
+        policies[arn] = {
+            "id": policy["PolicyId"],
+            "created": str(policy["CreateDate"]),
+            "default_version": default,
+            "versions": sorted(v["VersionId"] for v in iam.list_policy_versions(PolicyArn=arn)["Versions"]),
+            "document": iam.get_policy_version(PolicyArn=arn, VersionId=default)["PolicyVersion"]["Document"],
+            "description": iam.get_policy(PolicyArn=arn)["Policy"].get("Description"),
+            "tags": {t["Key"]: t["Value"] for t in iam.list_policy_tags(PolicyArn=arn)["Tags"]},
+        }
+    roles = {
+        role["RoleName"]: {
+            "id": role["RoleId"],
+            "created": str(role["CreateDate"]),
+            "attached": [
+                p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName=role["RoleName"])["AttachedPolicies"]
+            ],
+        }
+        for role in iam.list_roles()["Roles"]
+    }
+    providers = {
+        entry["Arn"]: str(iam.get_open_id_connect_provider(OpenIDConnectProviderArn=entry["Arn"])["CreateDate"])
+        for entry in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]
+    }
+    return {"policies": policies, "roles": roles, "oidc_providers": providers}
+
+
+def legacy_description(controller: str) -> str:
+    """The policy description eks-lbc wrote before it became constant (it named the controller release)."""
+    return f"AWS Load Balancer Controller {controller} (AWS published iam_policy.json)"
+
+
+def as_an_earlier_eks_lbc_wrote_it(part: dict[str, Any], chart: str) -> dict[str, Any]:
+    """``part`` with its IAM policy as eks-lbc synthesized it before: the release in the description, no version
+    tag, no ``lifecycle``. Everything else in the AWS part was the same then."""
+    part = json.loads(json.dumps(part))
+    for policy in part["resource"]["aws_iam_policy"].values():
+        policy["description"] = legacy_description(chart_release(chart).controller)
+        tags = {k: v for k, v in policy.pop("tags", {}).items() if k != VERSION_TAG}
+        if tags:
+            policy["tags"] = tags
+        policy.pop("lifecycle", None)
+    return part
+
+
 @dataclass
 class MotoCycle:
     """The Terraform tier's run, recorded for the assertions (see ``test_terraform_moto.py``)."""
@@ -122,13 +186,15 @@ class MotoCycle:
     state_objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # S3 key -> head_object, after apply
     state_after_destroy: list[str] = field(default_factory=list)  # S3 keys left in the state bucket
     state_resources: list[str] = field(default_factory=list)  # resource addresses in the S3 state, after apply
-    validated: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the AWS part ``validate`` checked
+    validated: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> a module of the first apply's root
     # The state owner: plan of the default stack's state with the twin's configuration (another cluster).
     state_owner_refusal: str = ""  # what the failed plan said
     # Switching `identity` of the applied default stack: "pod-identity" (there), "irsa" (back) ->
     switch_plans: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # address -> planned actions
     switch_views: dict[str, dict[str, Any]] = field(default_factory=dict)  # iam_view (aws) after applying the plan
     switched_parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the switched AWS part applied
+    # The default stack's upgrade path (UPGRADE_PATH, then the default chart), one entry per apply, oldest first.
+    upgrade: list[UpgradeStep] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)  # "<runtime> <command>", in order, each one succeeded
     timings: list[tuple[str, float]] = field(default_factory=list)
     error: str | None = None
@@ -214,11 +280,15 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
     0. moto gets what the configurations expect to exist: an EKS cluster each (``default`` and
        ``twin`` are one name in two regions), the permissions boundary, the existing OIDC provider,
        the state bucket and its KMS alias;
-    1. cdktf's AWS parts: ``init -plugin-dir``, ``validate`` with the Pod Identity stack as a
-       further module (:data:`VALIDATED_ON_MOTO`: ``validate`` costs the same for any number of
-       modules, while each applied one costs a provider start per graph walk; moto has no Pod
-       Identity API anyway), then ``apply`` of :data:`APPLIED_ON_MOTO`; outputs, IAM, subnet
-       tags and the state object read back;
+    1. cdktf's AWS parts: ``init -plugin-dir``, then the default stack's upgrade path
+       (:data:`UPGRADE_PATH`, ``tests/integration/test_upgrade.py``), one ``apply -json`` per chart,
+       terraform's plan and IAM's ids and versions recorded after each (:class:`UpgradeStep`):
+       first at chart 1.5.3 as an earlier eks-lbc wrote it, with the other :data:`APPLIED_ON_MOTO`
+       stacks, and the Pod Identity stack as a further module that terraform validates (it validates
+       every module before a targeted plan) but does not apply (each applied module costs a provider
+       start per graph walk, and moto has no Pod Identity API); then 1.17.1 and the default chart,
+       ``-target=module.default`` without a refresh walk; outputs, IAM, subnet tags and the state
+       object read back;
     2. the state owner: the twin's configuration (the same name, another region) put at the default
        stack's address, as a shared state key would do, and ``plan`` must fail naming both clusters;
     3. ``identity`` switched on the applied default stack (:data:`SWITCHED`): to Pod Identity (its
@@ -278,12 +348,34 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
 
         runner.write_files(root(record.validated))
         runner.init(plugins)
-        runner.validate()
-        record.steps += ["cdktf init", "cdktf validate"]
+        record.steps += ["cdktf init"]
         try:
-            runner.write_files(root(record.parts["cdktf"]))  # the validated-only module is no longer called
-            runner.apply()
-            record.steps.append("cdktf apply")
+            # The default stack walks its upgrade path: first at the oldest chart, as an earlier eks-lbc
+            # wrote it (both stacks created), then each newer chart as this eks-lbc writes it (only the
+            # default module targeted: the other one does not change), ending at the default configuration.
+            path = upgrade_stacks(stacks["cdktf"]["default"])
+            default_cluster = record.clusters["default"]
+            sequence = [
+                (chart, with_subnets(tf.aws_part(stack.document, endpoint=server.url), "default", default_cluster))
+                for chart, stack in path.items()
+            ]
+            sequence[0] = (sequence[0][0], as_an_earlier_eks_lbc_wrote_it(sequence[0][1], sequence[0][0]))
+            sequence.append((stacks["cdktf"]["default"].settings.chart_version, record.parts["cdktf"]["default"]))
+            for index, (chart, part) in enumerate(sequence):
+                if index == 0:
+                    # Every module of the root, the validated-only one included, is validated by terraform
+                    # before it plans (a targeted plan too); only the applied ones are targeted.
+                    runner.write_files(root({**record.validated, "default": part}))
+                    targets = tuple(f"module.{key}" for key in APPLIED_ON_MOTO)
+                else:
+                    # The validated-only module is no longer called; only the default stack changes.
+                    runner.write_files(root({**record.parts["cdktf"], "default": part}))
+                    targets = ("module.default",)
+                # After the first apply nothing changes in moto but through terraform: no refresh walk needed
+                # (the cdktn plan at the end refreshes everything and must find no change).
+                planned = runner.apply_planned(*targets, refresh=not index)
+                record.upgrade.append(UpgradeStep(chart, part, planned, identity_view(server, default_cluster.region)))
+                record.steps.append(f"cdktf apply {chart}")
             record.outputs = runner.outputs()
             record.applied = {p: iam_view(server, r) for p, r in PARTITION_REGIONS.items()}
             record.subnet_tags["applied"] = _subnet_tags(server, record)

@@ -8,7 +8,7 @@ import yaml
 
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks import LoadBalancerControllerStack
-from tests.support import address, only, synth
+from tests.support import address, controller_release, controller_release_address, only, synth
 
 
 def build(**settings):
@@ -139,7 +139,7 @@ def test_outputs(default_stack):
 
 
 def test_vpc_defaults_to_the_clusters_and_never_to_imds(default_stack):
-    release = only(default_stack, "resource", "helm_release")
+    release = controller_release(default_stack)
     assert {"name": "vpcId", "value": "${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}", "type": "string"} in (
         release["set"]
     )
@@ -148,7 +148,7 @@ def test_vpc_defaults_to_the_clusters_and_never_to_imds(default_stack):
 
 
 def test_explicit_vpc_id_is_used():
-    release = only(synth(build(vpc_id="vpc-0123456789abcdef0")), "resource", "helm_release")
+    release = controller_release(synth(build(vpc_id="vpc-0123456789abcdef0")))
     assert yaml.safe_load(release["values"][0])["vpcId"] == "vpc-0123456789abcdef0"
     assert all(s["name"] != "vpcId" for s in release.get("set", []))
 
@@ -261,7 +261,7 @@ def test_pod_identity_stack_outputs(pod_identity_stack):
 
 
 def test_default_stack_is_highly_available_with_the_service_webhook_off(default_stack):
-    values = yaml.safe_load(only(default_stack, "resource", "helm_release")["values"][0])
+    values = yaml.safe_load(controller_release(default_stack)["values"][0])
     assert values["replicaCount"] == 2
     assert values["podDisruptionBudget"] == {"maxUnavailable": 1}
     (spread,) = values["topologySpreadConstraints"]
@@ -272,7 +272,7 @@ def test_default_stack_is_highly_available_with_the_service_webhook_off(default_
 
 def test_settings_reach_the_release_and_the_example():
     out = synth(build(**PRIVATE_HA))
-    release = only(out, "resource", "helm_release")
+    release = controller_release(out)
     values = yaml.safe_load(release["values"][0])
     assert values["image"] == {
         "repository": "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller",
@@ -285,7 +285,7 @@ def test_settings_reach_the_release_and_the_example():
         "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller:v2.17.1"
     )
     ingress = address(out, "resource", "kubernetes_ingress_v1")
-    assert only(out, "resource", "kubernetes_ingress_v1")["depends_on"] == [address(out, "resource", "helm_release")]
+    assert only(out, "resource", "kubernetes_ingress_v1")["depends_on"] == [controller_release_address(out)]
     assert out["output"]["example_ingress_hostname"]["value"] == (
         f"${{{ingress}.status[0].load_balancer[0].ingress[0].hostname}}"
     )
@@ -330,7 +330,7 @@ def test_ecr_mirror_is_logged_in_by_the_helm_provider_with_the_ecr_token(ecr_mir
             "password": "${" + reference + ".password}",
         }
     ]
-    release = only(ecr_mirror_stack, "resource", "helm_release")
+    release = controller_release(ecr_mirror_stack)
     assert release["repository"] == ECR_MIRROR["chart_repository"]
     assert (release["chart"], release["version"]) == ("aws-load-balancer-controller", "3.2.2")
     # The token never reaches the release (it would change on every plan); nothing secret is in the JSON.
@@ -353,7 +353,7 @@ def test_private_https_mirror_password_comes_from_a_sensitive_variable():
     assert (variable["type"], variable["sensitive"], variable["nullable"]) == ("string", True, False)
     assert "default" not in variable
     assert "TF_VAR_chart_repository_password" in variable["description"]
-    release = only(stack, "resource", "helm_release")
+    release = controller_release(stack)
     assert release["repository"] == "https://charts.example.com/eks"
     assert release["repository_username"] == "robot$eks+lbc"
     assert release["repository_password"] == "${var.chart_repository_password}"
@@ -362,7 +362,7 @@ def test_private_https_mirror_password_comes_from_a_sensitive_variable():
 
 def test_public_https_mirror_needs_no_credentials():
     stack = synth(build(chart_repository="https://charts.example.com/eks"))
-    release = only(stack, "resource", "helm_release")
+    release = controller_release(stack)
     assert release["repository"] == "https://charts.example.com/eks" and "repository_password" not in release
     assert "variable" not in stack
 
