@@ -46,7 +46,7 @@ def take_crd_release_and_policy_upgrade(new: dict, old: dict) -> None:
     releases = new["resource"]["helm_release"]
     (crds,) = [address for address, release in releases.items() if release["name"].endswith("-crds")]
     releases.pop(crds)
-    for address, release in releases.items():
+    for release in releases.values():
         assert release.pop("skip_crds") is True
         release["depends_on"].remove(f"helm_release.{crds}")  # the rest is compared with the old document
     for address, policy in new["resource"]["aws_iam_policy"].items():
