@@ -46,6 +46,20 @@ from eks_lbc.defaults import (
     default_iam_name,
 )
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.features import (
+    CERTIFICATE_MANAGEMENT,
+    FEATURE_TABLE,
+    GLOBAL_ACCELERATOR,
+    POLICY_FULL,
+    POLICY_MODES,
+    check_feature,
+    check_gates,
+    check_helm_values,
+    check_policy_mode,
+    helm_value_gates,
+    merge_gates,
+    owned_gates,
+)
 from eks_lbc.images import REGIONAL, regional_repository
 from eks_lbc.partitions import partition_of, supported_partition
 from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
@@ -94,6 +108,13 @@ class ClusterSettings:
     enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK
     helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
     example_ingress: bool = False
+    # Controller capabilities (eks_lbc.features): feature gates, feature-tied IAM policies, the policy mode.
+    feature_gates: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+    certificate_management: bool = False
+    global_accelerator: bool = False
+    policy: str = POLICY_FULL
+    # Node security groups to open to the control plane on the webhook port.
+    node_security_group_ids: tuple[str, ...] = ()
 
     @property
     def stack_name(self) -> str:
@@ -206,6 +227,13 @@ def json_object(source: str, raw: Any) -> dict[str, Any]:
     return dict(raw)
 
 
+def boolean_map(source: str, raw: Any) -> Mapping[str, bool]:
+    """A JSON object of names to ``true``/``false`` (in the environment too); names are checked later."""
+    if not isinstance(raw, Mapping) or not all(isinstance(v, bool) for v in raw.values()):
+        raise InvalidSetting(source, raw, 'a JSON object of names to true/false, e.g. {"EnableRGTAPI": true}')
+    return MappingProxyType(dict(raw))
+
+
 def _image_repository(source: str, raw: str) -> str:
     return raw if raw == REGIONAL else validation.image_repository(source, raw)
 
@@ -258,6 +286,11 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("enable_service_mutator_webhook", "enableServiceMutatorWebhook", boolean),
     _Field("helm_values", "helmValues", json_object),
     _Field("example_ingress", "exampleIngress", boolean),
+    _Field("feature_gates", "featureGates", boolean_map),
+    _Field("certificate_management", "certificateManagement", boolean),
+    _Field("global_accelerator", "globalAccelerator", boolean),
+    _Field("policy", "policy", text(validation.choice(POLICY_MODES))),
+    _Field("node_security_group_ids", "nodeSecurityGroupIds", string_list(validation.security_group_id)),
 )
 
 # Keep the table and the dataclasses in step.
@@ -357,6 +390,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
                 sources[f.attribute] = source
         _check_cluster(values, sources)
         _check_chart_dependent(values, sources)
+        _check_features(values, sources)
         clusters.append(ClusterSettings(**values))
 
     seen: dict[str, int] = {}
@@ -440,3 +474,28 @@ def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> N
         values["helm_values"] = check_extra_values(sources["helm_values"], values["helm_values"], chart_version)
     if values.get("image_repository") == REGIONAL:
         regional_repository(values["region"], sources["image_repository"])
+
+
+def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """The controller's capabilities against its chart, partition, policy mode and the other settings."""
+    chart_version = values.get("chart_version") or default_chart_version()
+    policy = values.get("policy", POLICY_FULL)
+    features = tuple(f for f in (CERTIFICATE_MANAGEMENT, GLOBAL_ACCELERATOR) if values.get(FEATURE_TABLE[f].option))
+    check_policy_mode(
+        sources.get("policy", "policy"),
+        policy,
+        features=features,
+        enable_service_mutator_webhook=values.get("enable_service_mutator_webhook", False),
+        feature_fields={f: sources[FEATURE_TABLE[f].option] for f in features},
+        webhook_field=sources.get("enable_service_mutator_webhook", ""),
+    )
+    for feature in features:
+        check_feature(sources[FEATURE_TABLE[feature].option], chart_version, feature, partition_of(values["region"]))
+    helm_values = values.get("helm_values", {})
+    if helm_values:
+        check_helm_values(sources["helm_values"], helm_values, chart_version, policy)
+    if "feature_gates" in values:
+        gates = check_gates(sources["feature_gates"], values["feature_gates"], chart_version, owned_gates(policy))
+        merge_gates(sources["feature_gates"], helm_value_gates(helm_values), gates, f"{sources.get('helm_values')}.controllerConfig.featureGates")
+    if values.get("node_security_group_ids") and helm_values.get("webhookBindPort") not in (None, ""):
+        validation.port(f"{sources['helm_values']}.webhookBindPort", helm_values["webhookBindPort"])

@@ -25,7 +25,11 @@ def test_vendored_data_is_derived_from_upstream_unchanged(require_tool):
     upstream = upstream_dir()
     require_tool(upstream is not None and upstream.is_dir(), "shared/upstream data (set EKS_LBC_UPSTREAM)")
     derived = derive(upstream)
-    assert set(derived) == {"ecr_registries.json", *(f"chart_values/{r.chart}.json" for r in supported_charts())}
+    assert set(derived) == {
+        "ecr_registries.json",
+        "feature_gates.json",
+        *(f"chart_values/{r.chart}.json" for r in supported_charts()),
+    }
     for relative, document in derived.items():
         assert vendored(relative) == render(document), f"{relative} drifted: run tools/vendor_upstream_data.py"
 

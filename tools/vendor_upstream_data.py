@@ -7,9 +7,11 @@ Writes, under ``eks_lbc/data/``:
   are the chart's own structure (children checked) and which are free-form (passed to Kubernetes as
   a whole, e.g. ``podAnnotations``, ``resources``, probes);
 - ``ecr_registries.json``: the EKS image registry (account and host) per region, from the EKS user
-  guide's table of add-on image registries, with upstream's one known typo corrected.
+  guide's table of add-on image registries, with upstream's one known typo corrected;
+- ``feature_gates.json``: the controller's feature gates (name -> default) per controller tag, from
+  ``chart/feature_gates.tsv`` (the controller's ``pkg/config/feature_gates.go`` at each tag), every tag listed.
 
-``tests/test_data.py`` re-derives both from ``shared/upstream`` and compares, so the vendored files
+``tests/test_data.py`` re-derives them all from ``shared/upstream`` and compares, so the vendored files
 cannot drift from their source. Run from the repository root::
 
     .venv/bin/python tools/vendor_upstream_data.py [path/to/shared/upstream]
@@ -113,11 +115,38 @@ def ecr_data(tsv: Path) -> dict[str, Any]:
     }
 
 
+def feature_gate_data(tsv: Path) -> dict[str, Any]:
+    """Gate name -> default per controller tag, in the TSV's order (tags as listed, gates as declared)."""
+    lines = tsv.read_text("utf-8").splitlines()
+    assert lines[0].split("\t") == ["controller_tag", "gate", "default", "source"], lines[0]
+    controllers: dict[str, dict[str, bool]] = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        tag, gate, default, _source = line.split("\t")
+        assert default in ("true", "false"), line
+        controllers.setdefault(tag, {})[gate] = default == "true"
+    return {
+        "_comment": [
+            "The AWS Load Balancer Controller's feature gates and their defaults per controller tag; derived by "
+            "tools/vendor_upstream_data.py from shared/upstream chart/feature_gates.tsv, itself read from "
+            "kubernetes-sigs/aws-load-balancer-controller pkg/config/feature_gates.go (the Feature constants' strings "
+            "joined with NewFeatureGates()) at each tag.",
+            "The controller exits at start-up (pflag, exit 2: 'unknown feature: <name>') on any gate not listed for "
+            "its tag, so eks-lbc refuses those before anything is written.",
+        ],
+        "controllers": controllers,
+    }
+
+
 def derive(upstream: Path) -> dict[str, Any]:
     """Every vendored file, relative path -> JSON document."""
     from eks_lbc.versions import supported_charts
 
-    documents: dict[str, Any] = {"ecr_registries.json": ecr_data(upstream / "ecr_accounts.tsv")}
+    documents: dict[str, Any] = {
+        "ecr_registries.json": ecr_data(upstream / "ecr_accounts.tsv"),
+        "feature_gates.json": feature_gate_data(upstream / "chart" / "feature_gates.tsv"),
+    }
     for release in supported_charts():
         documents[f"chart_values/{release.chart}.json"] = chart_data(
             upstream / "chart" / release.chart, release.chart_commit

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -9,6 +10,12 @@ from typing import Any
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, Fn, IamPolicy, TerraformLocal
 from eks_lbc.constructs._inputs import checked, checked_tags, is_token
+from eks_lbc.features import (
+    POLICY_FULL,
+    POLICY_TARGET_GROUP_BINDING_ONLY,
+    check_policy_mode,
+    target_group_binding_only_json,
+)
 from eks_lbc.partitions import AWS, SUPPORTED_PARTITIONS, check_partition
 from eks_lbc.policies import policy_document, policy_json
 from eks_lbc.versions import chart_release, default_chart_version
@@ -23,11 +30,16 @@ class ControllerPolicy(Construct):
     is a token (e.g. ``data.aws_partition``), all variants are embedded in a local (id
     ``documents``) and Terraform picks the partition's at plan time.
 
+    With ``mode="target-group-binding-only"`` the document is instead AWS's minimal policy for
+    TargetGroupBinding only (installation guide, "Special IAM cases"; no ARNs, the same in every
+    partition); the resource keeps its address, so switching the mode is an in-place update.
+
     :param name: IAM policy name (at most 128 characters).
     :param chart_version: chart whose controller release the policy is for; default the newest supported.
     :param partition: ``aws`` (default), ``aws-cn`` or ``aws-us-gov``, or a token resolving to one.
     :param path: IAM path of the policy; default ``/``.
     :param tags: tags of the policy; default none.
+    :param mode: ``full`` (default: ``iam_policy.json``) or ``target-group-binding-only``.
     """
 
     def __init__(
@@ -40,15 +52,27 @@ class ControllerPolicy(Construct):
         partition: str = AWS,
         path: str | None = None,
         tags: Mapping[str, str] | None = None,
+        mode: str = POLICY_FULL,
     ) -> None:
         super().__init__(scope, id)
+        check_policy_mode("mode", mode)
+        self.mode = mode
         checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
         if path is not None:
             checked(validation.iam_path, "path", path)
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
         self.partition = partition
-        if is_token(partition):
+        description = f"AWS Load Balancer Controller {self.controller_version} (AWS published iam_policy.json)"
+        if mode == POLICY_TARGET_GROUP_BINDING_ONLY:
+            if not is_token(partition):
+                check_partition("partition", partition)
+            policy = target_group_binding_only_json()
+            description = (
+                f"AWS Load Balancer Controller {self.controller_version}, TargetGroupBinding only "
+                "(AWS published minimal policy)"
+            )
+        elif is_token(partition):
             documents = TerraformLocal(
                 self,
                 "documents",
@@ -61,7 +85,7 @@ class ControllerPolicy(Construct):
             self,
             "policy",
             name=name,
-            description=f"AWS Load Balancer Controller {self.controller_version} (AWS published iam_policy.json)",
+            description=description,
             policy=policy,
             path=path,
             tags=checked_tags("tags", tags),
@@ -73,6 +97,8 @@ class ControllerPolicy(Construct):
 
         None when the partition is a token: the document is chosen at plan time.
         """
+        if self.mode == POLICY_TARGET_GROUP_BINDING_ONLY:
+            return json.loads(target_group_binding_only_json())
         if is_token(self.partition):
             return None
         return policy_document(self.chart_version, self.partition)

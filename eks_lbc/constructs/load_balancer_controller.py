@@ -8,14 +8,16 @@ from typing import Any
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, DataAwsPartition
 from eks_lbc.chart_values import check_extra_values
-from eks_lbc.constructs._inputs import checked, known_partition
+from eks_lbc.constructs._inputs import checked, flag, is_token, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
-from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.controller_release import ControllerRelease, merge_values
+from eks_lbc.constructs.feature_policy import FeaturePolicy
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.oidc_provider import OidcProvider, OidcProviderRef
 from eks_lbc.constructs.pod_identity_role import PodIdentityRole
 from eks_lbc.constructs.service_account import AUDIENCE_ANNOTATION, ServiceAccount
 from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
+from eks_lbc.constructs.webhook_port_rules import WebhookPortRules, webhook_port
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
     DEFAULT_REPLICAS,
@@ -28,7 +30,30 @@ from eks_lbc.defaults import (
     default_iam_name,
 )
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.features import (
+    CERTIFICATE_MANAGEMENT,
+    FEATURE_TABLE,
+    GLOBAL_ACCELERATOR,
+    POLICY_FULL,
+    POLICY_TARGET_GROUP_BINDING_ONLY,
+    TGB_ONLY_VALUES,
+    check_feature,
+    check_gates,
+    check_helm_values,
+    check_policy_mode,
+    gates_for,
+    helm_value_gates,
+    merge_gates,
+    owned_gates,
+)
 from eks_lbc.versions import check_pod_identity, default_chart_version
+
+# Construct ids (Terraform addresses) and IAM name suffixes of the optional feature policies.
+FEATURE_POLICY_IDS = {
+    CERTIFICATE_MANAGEMENT: "certificate-management-policy",
+    GLOBAL_ACCELERATOR: "global-accelerator-policy",
+}
+FEATURE_POLICY_SUFFIXES = {CERTIFICATE_MANAGEMENT: "-acm-certs", GLOBAL_ACCELERATOR: "-global-accelerator"}
 
 
 class LoadBalancerController(Construct):
@@ -45,6 +70,9 @@ class LoadBalancerController(Construct):
     - ``service-account`` (:class:`ServiceAccount`) and ``helm-release`` (:class:`ControllerRelease`,
       ordered after the service account, the attachment and the Pod Identity association);
     - ``subnet-tags`` (:class:`SubnetDiscoveryTags`) when subnets are given;
+    - ``certificate-management-policy`` / ``global-accelerator-policy`` (:class:`FeaturePolicy`, attached
+      to the role under the same ids) when those features are on;
+    - ``webhook-port-rules`` (:class:`WebhookPortRules`) when node security groups are given;
     - ``partition`` (``data.aws_partition``) only when the partition can be known neither from
       ``partition`` nor from a concrete ``region``.
 
@@ -85,6 +113,19 @@ class LoadBalancerController(Construct):
         (see :class:`ControllerRelease` for why).
     :param helm_values: extra chart values, deep-merged over the construct's own; checked against the
         pinned chart's keys, and keys the construct sets itself are refused.
+    :param feature_gates: controller feature gates (name -> bool) merged into the chart's
+        ``controllerConfig.featureGates``: each must be a gate of the pinned controller, and gates the
+        options below set are refused, naming the option. Default none (the controller's defaults).
+    :param certificate_management: attach AWS's ``iam_policy_acm_certs.json`` and turn on gate
+        ``EnableCertificateManagement`` (controller v3.3.0 and later); default False.
+    :param global_accelerator: attach AWS's ``aga_controller_iam_policy.json`` and turn on gate
+        ``GlobalAcceleratorController`` (controller v2.17.0 and later, commercial partition only); default False.
+    :param policy: ``full`` (default: AWS's ``iam_policy.json``) or ``target-group-binding-only``: AWS's
+        minimal policy, with the Service controller and Gateway API gates off and Ingresses kept away
+        (no IngressClass ``alb``, the ``kubernetes.io/ingress.class`` annotation disabled).
+    :param node_security_group_ids: node security groups to open to the control plane on the webhook port
+        (TCP 9443, or ``helm_values["webhookBindPort"]``); default none. Needs ``cluster_security_group_id``.
+    :param cluster_security_group_id: the EKS cluster security group (source of those rules); may be a token.
     """
 
     def __init__(
@@ -118,8 +159,32 @@ class LoadBalancerController(Construct):
         zone_spread: str = DEFAULT_ZONE_SPREAD,
         enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
         helm_values: Mapping[str, Any] | None = None,
+        feature_gates: Mapping[str, bool] | None = None,
+        certificate_management: bool = False,
+        global_accelerator: bool = False,
+        policy: str = POLICY_FULL,
+        node_security_group_ids: Sequence[str] = (),
+        cluster_security_group_id: str | None = None,
     ) -> None:
         super().__init__(scope, id)
+        if is_token(policy):
+            raise InvalidSetting(
+                "policy", policy, "a concrete policy mode: it chooses the IAM policy and the chart values"
+            )
+        features = tuple(
+            feature
+            for feature, on in (
+                (CERTIFICATE_MANAGEMENT, flag("certificate_management", certificate_management)),
+                (GLOBAL_ACCELERATOR, flag("global_accelerator", global_accelerator)),
+            )
+            if on
+        )
+        check_policy_mode(
+            "policy",
+            policy,
+            features=features,
+            enable_service_mutator_webhook=flag("enable_service_mutator_webhook", enable_service_mutator_webhook),
+        )
         checked(validation.choice(IDENTITIES), "identity", identity)
         checked(validation.iam_name_prefix, "iam_name_prefix", iam_name_prefix)
         name = iam_name_prefix + (iam_name or default_iam_name(cluster_name))
@@ -169,10 +234,43 @@ class LoadBalancerController(Construct):
             partition=self.partition,
             path=iam_path,
             tags=tags,
+            mode=policy,
         )
+        chart = self.policy.chart_version
         # Checked here too so an error names this construct's property.
-        helm_values = check_extra_values("helm_values", helm_values or {}, self.policy.chart_version)
+        helm_values = check_extra_values("helm_values", helm_values or {}, chart)
+        for feature in features:
+            check_feature(FEATURE_TABLE[feature].option, chart, feature, known)
+        check_helm_values("helm_values", helm_values, chart, policy)
+        setting_gates = check_gates("feature_gates", feature_gates or {}, chart, owned_gates(policy))
+        merge_gates(
+            "feature_gates", helm_value_gates(helm_values), setting_gates, "helm_values.controllerConfig.featureGates"
+        )
+        # The featureGates option's gates and eks-lbc's own (the helm_values ones stay in helm_values).
+        controller_gates = {
+            **setting_gates,
+            **gates_for(self.policy.controller_version, features=features, policy=policy),
+        }
+        if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
+            helm_values = merge_values(dict(TGB_ONLY_VALUES), helm_values)
+        self.policy_mode = policy
         attachment = self.role.attach_policy("controller-policy", self.policy.arn)
+        self.feature_policies: dict[str, FeaturePolicy] = {}
+        feature_attachments = []
+        for feature in features:
+            self.feature_policies[feature] = FeaturePolicy(
+                self,
+                FEATURE_POLICY_IDS[feature],
+                feature=feature,
+                name=name + FEATURE_POLICY_SUFFIXES[feature],
+                chart_version=chart,
+                partition=known,
+                path=iam_path,
+                tags=tags,
+            )
+            feature_attachments.append(
+                self.role.attach_policy(FEATURE_POLICY_IDS[feature], self.feature_policies[feature].arn)
+            )
         self.service_account = ServiceAccount(
             self,
             "service-account",
@@ -188,7 +286,23 @@ class LoadBalancerController(Construct):
             if public_subnet_ids or private_subnet_ids
             else None
         )
-        prerequisites: list[Any] = [self.service_account.resource, attachment]
+        self.webhook_port_rules = None
+        if node_security_group_ids:
+            if cluster_security_group_id is None:
+                raise InvalidSetting(
+                    "cluster_security_group_id",
+                    None,
+                    "the EKS cluster security group, the source of the webhook port rules",
+                )
+            self.webhook_port_rules = WebhookPortRules(
+                self,
+                "webhook-port-rules",
+                node_security_group_ids=node_security_group_ids,
+                cluster_security_group_id=cluster_security_group_id,
+                port=webhook_port(helm_values),
+                tags=tags,
+            )
+        prerequisites: list[Any] = [self.service_account.resource, attachment, *feature_attachments]
         if isinstance(self.role, PodIdentityRole):
             prerequisites.append(self.role.association)
         self.release = ControllerRelease(
@@ -207,6 +321,7 @@ class LoadBalancerController(Construct):
             zone_spread=zone_spread,
             enable_service_mutator_webhook=enable_service_mutator_webhook,
             values=helm_values,
+            feature_gates=controller_gates,
             depends_on=prerequisites,
         )
 

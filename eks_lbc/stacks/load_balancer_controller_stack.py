@@ -21,6 +21,9 @@ class LoadBalancerControllerStack(TerraformStack):
     S3 (see :func:`add_backend`). The aws provider tags every taggable resource with the
     cluster's ``tags`` (``default_tags``).
 
+    With ``cluster.node_security_group_ids`` the webhook port rules' source is the cluster's own
+    security group, ``vpc_config[0].cluster_security_group_id`` of the same data source.
+
     With ``cluster.example_ingress`` it also deploys :class:`ExampleIngress` (id ``example-ingress``)
     and outputs its ALB's hostname.
     """
@@ -65,6 +68,16 @@ class LoadBalancerControllerStack(TerraformStack):
             zone_spread=cluster.zone_spread,
             enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
             helm_values=cluster.helm_values,
+            feature_gates=cluster.feature_gates,
+            certificate_management=cluster.certificate_management,
+            global_accelerator=cluster.global_accelerator,
+            policy=cluster.policy,
+            node_security_group_ids=cluster.node_security_group_ids,
+            cluster_security_group_id=(
+                eks.get_string_attribute("vpc_config[0].cluster_security_group_id")
+                if cluster.node_security_group_ids
+                else None
+            ),
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
