@@ -208,7 +208,7 @@ def check_gates(
     for name, value in gates.items():
         where = f"{field}.{name}"
         if not isinstance(name, str) or name not in known:
-            close = difflib.get_close_matches(str(name), list(known), n=3, cutoff=0.6)
+            close = _suggestions(str(name), known)
             hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
             raise InvalidSetting(
                 where,
@@ -226,6 +226,14 @@ def check_gates(
         if not isinstance(value, bool):
             raise InvalidSetting(where, value, "true or false")
     return dict(gates)
+
+
+def _suggestions(name: str, known: Mapping[str, bool]) -> list[str]:
+    """Gates ``name`` may have meant: one differing only in case, else the closest (case-insensitive)."""
+    lowered = {gate.lower(): gate for gate in known}
+    if name.lower() in lowered:
+        return [lowered[name.lower()]]
+    return [lowered[c] for c in difflib.get_close_matches(name.lower(), list(lowered), n=3, cutoff=0.6)]
 
 
 def helm_value_gates(values: Mapping[str, Any]) -> Any:

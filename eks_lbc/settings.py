@@ -496,6 +496,7 @@ def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
         check_helm_values(sources["helm_values"], helm_values, chart_version, policy)
     if "feature_gates" in values:
         gates = check_gates(sources["feature_gates"], values["feature_gates"], chart_version, owned_gates(policy))
-        merge_gates(sources["feature_gates"], helm_value_gates(helm_values), gates, f"{sources.get('helm_values')}.controllerConfig.featureGates")
+        in_values = f"{sources.get('helm_values')}.controllerConfig.featureGates"
+        merge_gates(sources["feature_gates"], helm_value_gates(helm_values), gates, in_values)
     if values.get("node_security_group_ids") and helm_values.get("webhookBindPort") not in (None, ""):
         validation.port(f"{sources['helm_values']}.webhookBindPort", helm_values["webhookBindPort"])

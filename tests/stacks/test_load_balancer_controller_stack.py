@@ -287,3 +287,52 @@ def test_settings_reach_the_release_and_the_example():
     assert out["output"]["example_ingress_hostname"]["value"] == (
         f"${{{ingress}.status[0].load_balancer[0].ingress[0].hostname}}"
     )
+
+
+CAPABILITIES = dict(
+    cluster_name="capable",
+    region="us-east-1",
+    certificate_management=True,
+    global_accelerator=True,
+    feature_gates={"SubnetsClusterTagCheck": False},
+    node_security_group_ids=("sg-0123456789abcdef0", "sg-0a1b2c3d"),
+    helm_values={"webhookBindPort": 9444},
+)
+LEAST_PRIVILEGE = dict(cluster_name="binder", region="eu-west-1", policy="target-group-binding-only")
+
+
+@pytest.mark.runtime("cdktf")
+def test_capabilities_stack_snapshot(snapshot_json):
+    """ACM certificates and Global Accelerator policies, feature gates, webhook port rules."""
+    assert synth(build(**CAPABILITIES)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_capabilities_stack_snapshot_cdktn(snapshot_json):
+    assert synth(build(**CAPABILITIES)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktf")
+def test_least_privilege_stack_snapshot(snapshot_json):
+    """policy: target-group-binding-only."""
+    assert synth(build(**LEAST_PRIVILEGE)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_least_privilege_stack_snapshot_cdktn(snapshot_json):
+    assert synth(build(**LEAST_PRIVILEGE)) == snapshot_json
+
+
+def test_webhook_port_rules_come_from_the_clusters_own_security_group():
+    out = synth(build(**CAPABILITIES))
+    cluster = address(out, "data", "aws_eks_cluster")
+    rule = only(out, "resource", "aws_vpc_security_group_ingress_rule")
+    assert rule["referenced_security_group_id"] == f"${{{cluster}.vpc_config[0].cluster_security_group_id}}"
+    assert (rule["from_port"], rule["to_port"]) == (9444, 9444)
+    values = yaml.safe_load(only(out, "resource", "helm_release")["values"][0])
+    assert values["webhookBindPort"] == 9444
+    assert values["controllerConfig"]["featureGates"] == {
+        "SubnetsClusterTagCheck": False,
+        "EnableCertificateManagement": True,
+        "GlobalAcceleratorController": True,
+    }
