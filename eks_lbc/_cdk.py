@@ -56,7 +56,7 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.iam_role import IamRole
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-    from cdktn_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+    from cdktn_provider_aws.security_group_rule import SecurityGroupRule
     from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktn_provider_helm.release import Release, ReleaseSet
     from cdktn_provider_kubernetes.ingress_v1 import (
@@ -106,7 +106,7 @@ else:
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-    from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
+    from cdktf_cdktf_provider_aws.security_group_rule import SecurityGroupRule
     from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
     from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
     from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
@@ -206,6 +206,7 @@ __all__ = [
     "Release",
     "ReleaseSet",
     "S3Backend",
+    "SecurityGroupRule",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",
     "ServiceV1",
@@ -220,5 +221,4 @@ __all__ = [
     "Testing",
     "TlsProvider",
     "Token",
-    "VpcSecurityGroupIngressRule",
 ]

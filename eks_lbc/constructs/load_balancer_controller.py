@@ -300,7 +300,6 @@ class LoadBalancerController(Construct):
                 node_security_group_ids=node_security_group_ids,
                 cluster_security_group_id=cluster_security_group_id,
                 port=webhook_port(helm_values),
-                tags=tags,
             )
         prerequisites: list[Any] = [self.service_account.resource, attachment, *feature_attachments]
         if isinstance(self.role, PodIdentityRole):

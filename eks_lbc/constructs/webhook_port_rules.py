@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from eks_lbc import validation
-from eks_lbc._cdk import Construct, TerraformIterator, Token, VpcSecurityGroupIngressRule
-from eks_lbc.constructs._inputs import checked, checked_items, checked_tags, is_token
+from eks_lbc._cdk import Construct, SecurityGroupRule, TerraformIterator, Token
+from eks_lbc.constructs._inputs import checked, checked_items, is_token
 from eks_lbc.errors import InvalidSetting
 
 # The controller's webhook server port: the chart's containerPort `{{ .Values.webhookBindPort | default 9443 }}`.
@@ -26,7 +26,7 @@ def webhook_port(values: Mapping[str, object]) -> int:
 
 
 class WebhookPortRules(Construct):
-    """One ``aws_vpc_security_group_ingress_rule`` (id ``webhook``, ``for_each`` over the node security groups).
+    """One ``aws_security_group_rule`` (id ``webhook``, ``for_each`` over the node security groups).
 
     Each allows TCP ``port`` from the cluster security group into a node security group. The API
     server calls the controller's admission webhooks (TargetGroupBinding, Ingress, Service...) on
@@ -35,11 +35,15 @@ class WebhookPortRules(Construct):
     security groups need this rule, or every webhook call times out (``context deadline exceeded``).
     Rules are keyed by security group id, so removing one group never replaces another's rule.
 
+    ``aws_security_group_rule`` rather than the newer ``aws_vpc_security_group_ingress_rule``: both make
+    the same rule, this one also with AWS provider 5.x's read-back through ``DescribeSecurityGroups``
+    (the Terraform tier applies it on moto, whose ``DescribeSecurityGroupRules`` drops descriptions).
+    It has no tags of its own. Do not also manage the same rule inline in the group's resource.
+
     :param node_security_group_ids: the node groups' security groups (a list, or a token list).
     :param cluster_security_group_id: the EKS cluster security group (``vpc_config[0].cluster_security_group_id``
         of ``data.aws_eks_cluster``), the control plane's ENIs' group; may be a token.
     :param port: the webhook server port; default 9443.
-    :param tags: tags of the rules; default none.
     """
 
     def __init__(
@@ -50,7 +54,6 @@ class WebhookPortRules(Construct):
         node_security_group_ids: Sequence[str],
         cluster_security_group_id: str,
         port: int = DEFAULT_WEBHOOK_PORT,
-        tags: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, id)
         groups = checked_items(validation.security_group_id, "node_security_group_ids", node_security_group_ids)
@@ -63,15 +66,15 @@ class WebhookPortRules(Construct):
                 "node security groups other than the cluster security group (which already allows itself)",
             )
         each = TerraformIterator.from_list(groups)
-        self.rules = VpcSecurityGroupIngressRule(
+        self.rules = SecurityGroupRule(
             self,
             "webhook",
             for_each=each,
+            type="ingress",
             security_group_id=Token.as_string(each.value),
-            referenced_security_group_id=cluster_security_group_id,
-            ip_protocol="tcp",
+            source_security_group_id=cluster_security_group_id,
+            protocol="tcp",
             from_port=self.port,
             to_port=self.port,
             description="AWS Load Balancer Controller webhooks, from the EKS control plane",
-            tags=checked_tags("tags", tags),
         )

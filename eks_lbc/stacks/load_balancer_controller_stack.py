@@ -95,6 +95,13 @@ class LoadBalancerControllerStack(TerraformStack):
                 value=self.controller.pod_identity_association_arn,
                 description="the EKS Pod Identity association of the controller's service account",
             )
+        for feature, feature_policy in self.controller.feature_policies.items():
+            TerraformOutput(
+                self,
+                f"{feature.replace('-', '_')}_policy_arn",
+                value=feature_policy.arn,
+                description=f"AWS's IAM policy for the controller's {feature.replace('-', ' ')}",
+            )
         TerraformOutput(
             self, "chart_version", value=self.controller.chart_version, description="installed chart version"
         )

@@ -210,15 +210,15 @@ def test_webhook_port_rules_open_the_webhook_port_from_the_cluster_security_grou
         stack,
         node_security_group_ids=["sg-0a1b2c3d", "sg-0123456789abcdef0"],
         cluster_security_group_id="sg-0fedcba9876543210",
-        tags={"team": "platform"},
+        tags={"team": "platform"},  # aws_security_group_rule has no tags
     )
     out = synth(stack)
-    rule = only(out, "resource", "aws_vpc_security_group_ingress_rule")
+    rule = only(out, "resource", "aws_security_group_rule")
     assert rule["for_each"] == '${toset(["sg-0a1b2c3d", "sg-0123456789abcdef0"])}'  # keyed by group id
     assert rule["security_group_id"] == "${each.value}"
-    assert rule["referenced_security_group_id"] == "sg-0fedcba9876543210"
-    assert (rule["ip_protocol"], rule["from_port"], rule["to_port"]) == ("tcp", 9443, 9443)
-    assert rule["tags"] == {"team": "platform"}
+    assert rule["source_security_group_id"] == "sg-0fedcba9876543210"
+    assert (rule["type"], rule["protocol"], rule["from_port"], rule["to_port"]) == ("ingress", "tcp", 9443, 9443)
+    assert "tags" not in rule
     assert lbc.webhook_port_rules.port == 9443
 
 
@@ -230,7 +230,7 @@ def test_webhook_port_follows_the_charts_webhook_bind_port():
         cluster_security_group_id="sg-0fedcba9876543210",
         helm_values={"webhookBindPort": 10250},
     )
-    rule = only(synth(stack), "resource", "aws_vpc_security_group_ingress_rule")
+    rule = only(synth(stack), "resource", "aws_security_group_rule")
     assert (rule["from_port"], rule["to_port"]) == (10250, 10250)
 
 
@@ -265,6 +265,6 @@ def test_webhook_port_rules_take_token_ids():
     groups = TerraformVariable(stack, "groups", type="list(string)").list_value
     cluster_group = TerraformVariable(stack, "cluster_group", type="string").string_value
     WebhookPortRules(stack, "rules", node_security_group_ids=groups, cluster_security_group_id=cluster_group)
-    rule = only(synth(stack), "resource", "aws_vpc_security_group_ingress_rule")
-    assert rule["referenced_security_group_id"] == "${var.cluster_group}"
+    rule = only(synth(stack), "resource", "aws_security_group_rule")
+    assert rule["source_security_group_id"] == "${var.cluster_group}"
     assert "var.groups" in json.dumps(rule["for_each"])

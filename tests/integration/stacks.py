@@ -6,13 +6,16 @@ adds the production ones that touch AWS: GovCloud (``us-gov-west-1``), IRSA with
 *existing* IAM OIDC provider, subnet discovery tags, organisation IAM rules (name prefix, path,
 permissions boundary, tags) and the state in S3 (KMS-encrypted, S3 lock file). ``pod-identity``
 is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules.
-The Terraform-on-moto tier applies the first two (:data:`APPLIED_ON_MOTO`) and validates all
-three (:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API, and a third applied stack would
-cost more CPU than the suite's budget has); checkov scans them all.
+``capabilities`` turns on the controller capabilities that touch AWS (the ACM certificates and
+Global Accelerator policies, webhook port rules on node security groups with a custom
+``webhookBindPort``, feature gates); ``least-privilege`` is the TargetGroupBinding-only policy mode.
+The Terraform-on-moto tier applies all but the Pod Identity one (:data:`APPLIED_ON_MOTO`) and
+validates all (:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API); checkov scans them all.
 
 Values that name things in the account are fixed here and created in moto beforehand under
 exactly those names (the boundary policies, the state bucket and its KMS alias); subnet ids,
-which moto chooses itself, are placeholders the tier swaps for moto's (:data:`SUBNET_PLACEHOLDERS`).
+and security group ids, which moto chooses itself, are placeholders the tier swaps for moto's
+(:data:`SUBNET_PLACEHOLDERS`, :data:`SECURITY_GROUP_PLACEHOLDERS`).
 
 Each runtime (cdktf, cdktn) synthesizes in a process of its own (``python -m
 tests.integration.stacks OUTDIR`` with ``EKS_LBC_RUNTIME``; one process imports one runtime),
@@ -47,6 +50,11 @@ SUBNET_PLACEHOLDERS = {
     "non-default": ("subnet-0a00000000000000a", "subnet-0a00000000000000b"),
     "pod-identity": ("subnet-0b00000000000000a", "subnet-0b00000000000000b"),  # validated only: left as they are
 }
+
+# key -> node security group id placeholders; the tier creates the groups in the moto cluster's VPC.
+SECURITY_GROUP_PLACEHOLDERS = {"capabilities": ("sg-0c00000000000000a", "sg-0c00000000000000b")}
+# Not the chart's default 9443: the rules must follow the chart's webhookBindPort.
+CAPABILITIES_WEBHOOK_PORT = 9444
 
 
 def boundary_arn(partition: str) -> str:
@@ -86,11 +94,25 @@ def configurations() -> dict[str, ClusterSettings]:
             permissions_boundary=boundary_arn("aws-cn"),
             tags=TAGS,
         ),
+        "capabilities": ClusterSettings(
+            cluster_name="capable",
+            region="us-east-1",
+            certificate_management=True,
+            global_accelerator=True,
+            feature_gates=MappingProxyType({"SubnetsClusterTagCheck": False}),
+            node_security_group_ids=SECURITY_GROUP_PLACEHOLDERS["capabilities"],
+            helm_values={"webhookBindPort": CAPABILITIES_WEBHOOK_PORT},
+        ),
+        "least-privilege": ClusterSettings(
+            cluster_name="binder",
+            region="eu-west-1",
+            policy="target-group-binding-only",
+        ),
     }
 
 
-# The stacks the Terraform tier applies (both IRSA), and the ones it validates.
-APPLIED_ON_MOTO = ("default", "non-default")
+# The stacks the Terraform tier applies (all IRSA), and the ones it validates.
+APPLIED_ON_MOTO = ("default", "non-default", "capabilities", "least-privilege")
 VALIDATED_ON_MOTO = (*APPLIED_ON_MOTO, "pod-identity")
 
 

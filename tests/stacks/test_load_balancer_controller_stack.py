@@ -326,8 +326,8 @@ def test_least_privilege_stack_snapshot_cdktn(snapshot_json):
 def test_webhook_port_rules_come_from_the_clusters_own_security_group():
     out = synth(build(**CAPABILITIES))
     cluster = address(out, "data", "aws_eks_cluster")
-    rule = only(out, "resource", "aws_vpc_security_group_ingress_rule")
-    assert rule["referenced_security_group_id"] == f"${{{cluster}.vpc_config[0].cluster_security_group_id}}"
+    rule = only(out, "resource", "aws_security_group_rule")
+    assert rule["source_security_group_id"] == f"${{{cluster}.vpc_config[0].cluster_security_group_id}}"
     assert (rule["from_port"], rule["to_port"]) == (9444, 9444)
     values = yaml.safe_load(only(out, "resource", "helm_release")["values"][0])
     assert values["webhookBindPort"] == 9444
