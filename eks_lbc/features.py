@@ -43,10 +43,16 @@ class Feature:
     """One optional capability: the gate that turns it on, and where a user asks for it."""
 
     name: str
-    gate: str
+    gate: str  # the gate that turns it on
     setting: str  # cdktf.json key
     option: str  # construct keyword
     title: str
+    needs: tuple[str, ...] = ()  # further gates it needs on
+
+    @property
+    def gates(self) -> dict[str, bool]:
+        """Every gate the feature sets (all to true)."""
+        return dict.fromkeys((self.gate, *self.needs), True)
 
 
 FEATURE_TABLE: Mapping[str, Feature] = MappingProxyType(
@@ -61,13 +67,16 @@ FEATURE_TABLE: Mapping[str, Feature] = MappingProxyType(
         ),
         # The GlobalAccelerator CRD's controller (aga.k8s.aws; v2.17.0+). The controller itself turns it off
         # outside the commercial partition (pkg/aga/utils.go IsGlobalAcceleratorControllerEnabled: cn-, us-gov-,
-        # us-iso, eu-isoe-), and AWS's aga_controller_iam_policy.json names arn:aws: only.
+        # us-iso, eu-isoe-), and AWS's aga_controller_iam_policy.json names arn:aws: only. Its installation
+        # guide (docs/guide/globalaccelerator/installation.md) requires EnableRGTAPI too: the Resource Groups
+        # Tagging API, whose tag:GetResources that policy grants.
         GLOBAL_ACCELERATOR: Feature(
             GLOBAL_ACCELERATOR,
             "GlobalAcceleratorController",
             "globalAccelerator",
             "global_accelerator",
             "Global Accelerator controller",
+            needs=("EnableRGTAPI",),
         ),
     }
 )
@@ -177,12 +186,16 @@ def check_feature(field: str, chart_version: str, feature: str, partition: str |
         )
 
 
-def owned_gates(policy: str) -> dict[str, tuple[str, str]]:
+def owned_gates(policy: str, features: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
     """Gates eks-lbc sets itself, with the (setting, construct option) to use instead of setting them directly.
 
-    The feature gates are owned always (the feature's setting turns them on); the policy mode's only in that mode.
+    A feature's own gate is owned always (its setting turns it on); a gate it needs (EnableRGTAPI for Global
+    Accelerator) only while the feature is on; the policy mode's only in that mode.
     """
     owned = {f.gate: (f.setting, f.option) for f in FEATURE_TABLE.values()}
+    for feature in features:
+        spec = FEATURE_TABLE[feature]
+        owned.update(dict.fromkeys(spec.needs, (spec.setting, spec.option)))
     if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
         owned.update(dict.fromkeys(_TGB_ONLY_GATES, POLICY_SETTING))
     return owned
@@ -191,7 +204,7 @@ def owned_gates(policy: str) -> dict[str, tuple[str, str]]:
 def gates_for(controller: str, *, features: tuple[str, ...] = (), policy: str = POLICY_FULL) -> dict[str, bool]:
     """The gates eks-lbc sets for ``features`` and ``policy`` on ``controller`` (only gates it knows)."""
     known = controller_gates(controller)
-    gates: dict[str, bool] = {FEATURE_TABLE[f].gate: True for f in features}
+    gates: dict[str, bool] = {gate: on for f in features for gate, on in FEATURE_TABLE[f].gates.items()}
     if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
         gates.update({gate: value for gate, value in _TGB_ONLY_GATES.items() if gate in known})
     return {gate: value for gate, value in gates.items() if gate in known}
@@ -242,11 +255,17 @@ def helm_value_gates(values: Mapping[str, Any]) -> Any:
     return config.get("featureGates") if isinstance(config, Mapping) else None
 
 
-def check_helm_values(field: str, values: Mapping[str, Any], chart_version: str, policy: str = POLICY_FULL) -> None:
+def check_helm_values(
+    field: str,
+    values: Mapping[str, Any],
+    chart_version: str,
+    policy: str = POLICY_FULL,
+    features: tuple[str, ...] = (),
+) -> None:
     """The feature parts of (already key-checked) chart values: the gates, and what the policy mode sets."""
     gates = helm_value_gates(values)
     if gates is not None:
-        check_gates(f"{field}.controllerConfig.featureGates", gates, chart_version, owned_gates(policy))
+        check_gates(f"{field}.controllerConfig.featureGates", gates, chart_version, owned_gates(policy, features))
     if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
         for key in TGB_ONLY_VALUES:
             if key in values:

@@ -493,9 +493,10 @@ def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
         check_feature(sources[FEATURE_TABLE[feature].option], chart_version, feature, partition_of(values["region"]))
     helm_values = values.get("helm_values", {})
     if helm_values:
-        check_helm_values(sources["helm_values"], helm_values, chart_version, policy)
+        check_helm_values(sources["helm_values"], helm_values, chart_version, policy, features)
     if "feature_gates" in values:
-        gates = check_gates(sources["feature_gates"], values["feature_gates"], chart_version, owned_gates(policy))
+        owned = owned_gates(policy, features)
+        gates = check_gates(sources["feature_gates"], values["feature_gates"], chart_version, owned)
         in_values = f"{sources.get('helm_values')}.controllerConfig.featureGates"
         merge_gates(sources["feature_gates"], helm_value_gates(helm_values), gates, in_values)
     if values.get("node_security_group_ids") and helm_values.get("webhookBindPort") not in (None, ""):

@@ -221,6 +221,12 @@ def test_feature_gates_are_owned_by_their_setting(feature):
     assert f"use the {spec.setting} setting ({spec.option}= in the constructs)" in caught.value.expected
 
 
+def test_a_gate_a_feature_needs_is_owned_only_while_the_feature_is_on():
+    check_gates("featureGates", {"EnableRGTAPI": False}, "3.5.0", owned_gates(POLICY_FULL))
+    with pytest.raises(InvalidSetting, match="use the globalAccelerator setting"):
+        check_gates("featureGates", {"EnableRGTAPI": False}, "3.5.0", owned_gates(POLICY_FULL, (GLOBAL_ACCELERATOR,)))
+
+
 def test_policy_mode_owns_the_service_and_gateway_gates_only_in_that_mode():
     for gate in ("EnableServiceController", "ALBGatewayAPI", "NLBGatewayAPI"):
         check_gates("featureGates", {gate: False}, "3.5.0", owned_gates(POLICY_FULL))
@@ -230,9 +236,11 @@ def test_policy_mode_owns_the_service_and_gateway_gates_only_in_that_mode():
 
 def test_gates_set_for_features_and_the_policy_mode():
     assert gates_for("v3.5.0") == {}
+    # Global Accelerator needs the Resource Groups Tagging API too (its installation guide).
     assert gates_for("v3.5.0", features=FEATURES) == {
         "EnableCertificateManagement": True,
         "GlobalAcceleratorController": True,
+        "EnableRGTAPI": True,
     }
     assert gates_for("v3.5.0", policy=POLICY_TARGET_GROUP_BINDING_ONLY) == {
         "EnableServiceController": False,

@@ -29,13 +29,13 @@ def test_every_capability_from_cdktf_json(tmp_path):
     cluster = load(
         tmp_path,
         {
-            "featureGates": {"EnableRGTAPI": True},
+            "featureGates": {"ALBSingleSubnet": True},
             "certificateManagement": True,
             "globalAccelerator": True,
             "nodeSecurityGroupIds": ["sg-0123456789abcdef0", "sg-0a1b2c3d"],
         },
     )
-    assert dict(cluster.feature_gates) == {"EnableRGTAPI": True}
+    assert dict(cluster.feature_gates) == {"ALBSingleSubnet": True}
     assert cluster.certificate_management and cluster.global_accelerator
     assert cluster.node_security_group_ids == ("sg-0123456789abcdef0", "sg-0a1b2c3d")
 
@@ -176,6 +176,14 @@ def test_capabilities_are_refused_where_they_cannot_work(tmp_path, context, fiel
         load(tmp_path, context)
     assert caught.value.field == f"cdktf.json context.eks-lbc.{field}"
     assert expected in caught.value.expected
+
+
+def test_global_accelerator_owns_the_gate_it_needs_only_while_on(tmp_path):
+    assert dict(load(tmp_path, {"featureGates": {"EnableRGTAPI": False}}).feature_gates) == {"EnableRGTAPI": False}
+    with pytest.raises(InvalidSetting) as caught:
+        load(tmp_path, {"featureGates": {"EnableRGTAPI": False}, "globalAccelerator": True})
+    assert caught.value.field == "cdktf.json context.eks-lbc.featureGates.EnableRGTAPI"
+    assert "use the globalAccelerator setting" in caught.value.expected
 
 
 def test_global_accelerator_refusal_names_the_environment_variable(tmp_path):

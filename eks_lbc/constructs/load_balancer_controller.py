@@ -118,8 +118,9 @@ class LoadBalancerController(Construct):
         options below set are refused, naming the option. Default none (the controller's defaults).
     :param certificate_management: attach AWS's ``iam_policy_acm_certs.json`` and turn on gate
         ``EnableCertificateManagement`` (controller v3.3.0 and later); default False.
-    :param global_accelerator: attach AWS's ``aga_controller_iam_policy.json`` and turn on gate
-        ``GlobalAcceleratorController`` (controller v2.17.0 and later, commercial partition only); default False.
+    :param global_accelerator: attach AWS's ``aga_controller_iam_policy.json`` and turn on gates
+        ``GlobalAcceleratorController`` and ``EnableRGTAPI`` (controller v2.17.0 and later, commercial
+        partition only); default False.
     :param policy: ``full`` (default: AWS's ``iam_policy.json``) or ``target-group-binding-only``: AWS's
         minimal policy, with the Service controller and Gateway API gates off and Ingresses kept away
         (no IngressClass ``alb``, the ``kubernetes.io/ingress.class`` annotation disabled).
@@ -241,8 +242,8 @@ class LoadBalancerController(Construct):
         helm_values = check_extra_values("helm_values", helm_values or {}, chart)
         for feature in features:
             check_feature(FEATURE_TABLE[feature].option, chart, feature, known)
-        check_helm_values("helm_values", helm_values, chart, policy)
-        setting_gates = check_gates("feature_gates", feature_gates or {}, chart, owned_gates(policy))
+        check_helm_values("helm_values", helm_values, chart, policy, features)
+        setting_gates = check_gates("feature_gates", feature_gates or {}, chart, owned_gates(policy, features))
         merge_gates(
             "feature_gates", helm_value_gates(helm_values), setting_gates, "helm_values.controllerConfig.featureGates"
         )

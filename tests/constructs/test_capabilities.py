@@ -75,6 +75,7 @@ def test_certificate_management_and_global_accelerator_attach_their_policies_and
     assert release_values(out)["controllerConfig"]["featureGates"] == {
         "EnableCertificateManagement": True,
         "GlobalAcceleratorController": True,
+        "EnableRGTAPI": True,
     }
     assert set(lbc.feature_policies) == {"certificate-management", "global-accelerator"}
     assert lbc.feature_policies["global-accelerator"].document["Statement"][0]["Action"] == [

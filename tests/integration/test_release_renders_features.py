@@ -39,8 +39,8 @@ def test_feature_gates_reach_the_controllers_arguments(render, chart):
 
 
 FEATURE_GATES = {
-    CERTIFICATE_MANAGEMENT: ("certificate_management", "EnableCertificateManagement"),
-    GLOBAL_ACCELERATOR: ("global_accelerator", "GlobalAcceleratorController"),
+    CERTIFICATE_MANAGEMENT: ("certificate_management", "EnableCertificateManagement=true"),
+    GLOBAL_ACCELERATOR: ("global_accelerator", "EnableRGTAPI=true,GlobalAcceleratorController=true"),
 }
 # Charts whose controller lacks a feature refuse it at the settings edge (tests/test_settings_features.py).
 FEATURE_CASES = [
@@ -57,8 +57,8 @@ def test_every_feature_is_rendered_for_some_chart():
 
 @pytest.mark.parametrize(("chart", "feature"), FEATURE_CASES)
 def test_features_turn_on_their_gate_where_the_controller_has_it(render, chart, feature):
-    setting, gate = FEATURE_GATES[feature]
-    assert gate_args(render(chart, **{setting: True})) == [f"--feature-gates={gate}=true"]
+    setting, gates = FEATURE_GATES[feature]
+    assert gate_args(render(chart, **{setting: True})) == [f"--feature-gates={gates}"]
 
 
 @pytest.mark.parametrize("chart", CHARTS)

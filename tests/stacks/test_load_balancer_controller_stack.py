@@ -335,4 +335,5 @@ def test_webhook_port_rules_come_from_the_clusters_own_security_group():
         "SubnetsClusterTagCheck": False,
         "EnableCertificateManagement": True,
         "GlobalAcceleratorController": True,
+        "EnableRGTAPI": True,
     }
