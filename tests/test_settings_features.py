@@ -190,3 +190,29 @@ def test_global_accelerator_refusal_names_the_environment_variable(tmp_path):
     with pytest.raises(InvalidSetting) as caught:
         load(tmp_path, {"region": "cn-north-1"}, environ={"EKS_LBC_GLOBAL_ACCELERATOR": "true"})
     assert caught.value.field == "EKS_LBC_GLOBAL_ACCELERATOR"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"EKS_LBC_FEATURE_GATES": '{"EnableRgtApi": true}'},
+            "invalid EKS_LBC_FEATURE_GATES.EnableRgtApi: True; expected a feature gate of controller v3.5.0",
+        ),
+        (
+            {"EKS_LBC_GLOBAL_ACCELERATOR": "true", "EKS_LBC_REGION": "cn-north-1"},
+            "invalid EKS_LBC_GLOBAL_ACCELERATOR: True; expected false in partition aws-cn",
+        ),
+        ({"EKS_LBC_NODE_SECURITY_GROUP_IDS": "sg-1"}, "invalid EKS_LBC_NODE_SECURITY_GROUP_IDS[0]: 'sg-1'"),
+    ],
+)
+def test_main_exits_2_with_one_line_and_writes_nothing(tmp_path, environ, message):
+    from tests.test_app import MARKER, project, run
+
+    folder = project(tmp_path)
+    result = run(folder, **environ)
+    assert result.returncode == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"eks-lbc: {message}")
+    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text() == MARKER
