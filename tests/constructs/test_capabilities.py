@@ -57,7 +57,9 @@ def test_feature_gates_are_rendered_into_the_chart_values():
 
 def test_certificate_management_and_global_accelerator_attach_their_policies_and_gates():
     stack = new_stack()
-    lbc = build(stack, certificate_management=True, global_accelerator=True, iam_path="/platform/")
+    lbc = build(
+        stack, certificate_management=True, global_accelerator=True, iam_path="/platform/", tags={"team": "platform"}
+    )
     out = synth(stack)
     policies = out["resource"]["aws_iam_policy"]
     by_name = {p["name"]: p for p in policies.values()}
@@ -65,6 +67,7 @@ def test_certificate_management_and_global_accelerator_attach_their_policies_and
     assert by_name["demo-aws-lbc-acm-certs"]["policy"] == feature_policy_json("v3.5.0", "certificate-management")
     assert by_name["demo-aws-lbc-global-accelerator"]["policy"] == feature_policy_json("v3.5.0", "global-accelerator")
     assert {p["path"] for p in policies.values()} == {"/platform/"}
+    assert [p["tags"] for p in policies.values()] == [{"team": "platform"}] * 3
     attachments = out["resource"]["aws_iam_role_policy_attachment"]
     role = address(out, "resource", "aws_iam_role")
     assert {a["role"] for a in attachments.values()} == {f"${{{role}.name}}"}
