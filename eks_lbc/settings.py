@@ -14,7 +14,7 @@ form. Nothing below this module reads the environment. This module does not
 import cdktf, so bad input fails fast.
 
 To add a setting: add a field to :class:`ClusterSettings` (or :class:`Settings` for
-app-wide ones) and a row to ``_FIELDS``; the README's settings table documents it.
+app-wide ones) and a row to ``_FIELDS``; ``docs/settings.md``'s table documents it (a test checks).
 """
 
 from __future__ import annotations

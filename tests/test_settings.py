@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -586,10 +587,15 @@ def test_regional_image_needs_a_region_with_an_eks_registry(tmp_path):
     assert "ap-northeast-1" in caught.value.expected  # lists the regions that have one
 
 
-def test_every_setting_is_documented_in_the_readme_table():
+def test_every_setting_is_documented_in_the_settings_reference():
+    """docs/settings.md has exactly one table row per setting, and no row for a setting that does not exist."""
     from eks_lbc.settings import _FIELDS
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    reference = (Path(__file__).resolve().parents[1] / "docs" / "settings.md").read_text("utf-8")
+    rows = [line for line in reference.splitlines() if re.match(r"\| `[A-Za-z]+` \| `EKS_LBC_", line)]
     for f in _FIELDS:
-        assert any(line.startswith(f"| `{f.key}` | `{f.env}` |") for line in rows), f"README lacks a row for {f.key}"
+        documented = [line for line in rows if line.startswith(f"| `{f.key}` | `{f.env}` |")]
+        assert len(documented) == 1, f"docs/settings.md needs one row for {f.key}, has {len(documented)}"
+    keys = {f"| `{f.key}` | `{f.env}` |" for f in _FIELDS}
+    stale = [line for line in rows if not any(line.startswith(k) for k in keys)]
+    assert not stale, f"docs/settings.md documents settings that do not exist: {stale}"
