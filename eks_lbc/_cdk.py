@@ -29,9 +29,11 @@ RUNTIME = selected()
 if RUNTIME == "cdktn":
     from cdktn import (
         App,
+        AssetType,
         Fn,
         LocalBackend,
         S3Backend,
+        TerraformAsset,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
@@ -79,9 +81,11 @@ if RUNTIME == "cdktn":
 else:
     from cdktf import (
         App,
+        AssetType,
         Fn,
         LocalBackend,
         S3Backend,
+        TerraformAsset,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
@@ -169,6 +173,7 @@ __all__ = [
     "PROVIDER_CONSTRAINTS",
     "RUNTIME",
     "App",
+    "AssetType",
     "AwsProvider",
     "AwsProviderDefaultTags",
     "Construct",
@@ -213,6 +218,7 @@ __all__ = [
     "ServiceV1Metadata",
     "ServiceV1Spec",
     "ServiceV1SpecPort",
+    "TerraformAsset",
     "TerraformIterator",
     "TerraformLocal",
     "TerraformOutput",

@@ -87,3 +87,22 @@ def runtime_python(runtime: str) -> str | None:
     if CDKTN_VENV_PYTHON.exists():
         return str(CDKTN_VENV_PYTHON)
     return None
+
+
+CONTROLLER_RELEASE_NAME = "aws-load-balancer-controller"
+
+
+def controller_release_address(synthesized: dict[str, Any]) -> str:
+    """Address of the controller's ``helm_release`` (a stack with LoadBalancerController also has the CRD release)."""
+    found = [
+        name
+        for name, body in synthesized.get("resource", {}).get("helm_release", {}).items()
+        if body["name"] == CONTROLLER_RELEASE_NAME
+    ]
+    assert len(found) == 1, f"expected one helm_release named {CONTROLLER_RELEASE_NAME}, found {found}"
+    return f"helm_release.{found[0]}"
+
+
+def controller_release(synthesized: dict[str, Any]) -> dict[str, Any]:
+    """The controller's ``helm_release`` body."""
+    return synthesized["resource"]["helm_release"][controller_release_address(synthesized).split(".", 1)[1]]

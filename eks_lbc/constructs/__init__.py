@@ -2,6 +2,7 @@
 
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.crd_release import ControllerCrds, CrdRelease
 from eks_lbc.constructs.example_ingress import ExampleIngress
 from eks_lbc.constructs.feature_policy import FeaturePolicy
 from eks_lbc.constructs.irsa_role import IrsaRole
@@ -13,8 +14,10 @@ from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
 from eks_lbc.constructs.webhook_port_rules import WebhookPortRules
 
 __all__ = [
+    "ControllerCrds",
     "ControllerPolicy",
     "ControllerRelease",
+    "CrdRelease",
     "ExampleIngress",
     "ExistingOidcProvider",
     "FeaturePolicy",

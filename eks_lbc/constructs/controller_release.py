@@ -85,6 +85,9 @@ class ControllerRelease(Construct):
     :param depends_on: resources that must exist before the controller starts
         (the service account and the role's policy attachment).
     :param timeout_seconds: how long Helm waits for the release to become ready (default 600).
+    :param skip_crds: do not install the chart's ``crds/`` folder (Helm installs it on the first install
+        only and never upgrades it); set when the CRDs come from a :class:`ControllerCrds` release, as
+        :class:`LoadBalancerController` does. Default False.
     """
 
     def __init__(
@@ -108,6 +111,7 @@ class ControllerRelease(Construct):
         depends_on: Sequence[Any] = (),
         timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
         feature_gates: Mapping[str, bool] | None = None,
+        skip_crds: bool = False,
     ) -> None:
         super().__init__(scope, id)
         checked(validation.cluster_name, "cluster_name", cluster_name)
@@ -185,6 +189,7 @@ class ControllerRelease(Construct):
             atomic=True,
             cleanup_on_fail=True,
             timeout=timeout_seconds,
+            skip_crds=True if flag("skip_crds", skip_crds) else None,
             depends_on=list(depends_on) or None,
         )
 

@@ -10,6 +10,7 @@ from typing import Any
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, IamPolicy
 from eks_lbc.constructs._inputs import checked, checked_tags, is_token
+from eks_lbc.constructs.controller_policy import VERSION_TAG
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.features import FEATURE_TABLE, FEATURES, check_feature, feature_policy_file, feature_policy_json
 from eks_lbc.versions import chart_release, default_chart_version
@@ -21,7 +22,10 @@ class FeaturePolicy(Construct):
     ``certificate-management``: ``iam_policy_acm_certs.json`` (controller v3.3.0 and later);
     ``global-accelerator``: ``aga_controller_iam_policy.json`` (v2.17.0 and later; commercial partition
     only). The file is the one published at the chart's controller tag, vendored unchanged
-    (``eks_lbc/policies/feature_policies.json``) and embedded in the synthesized JSON.
+    (``eks_lbc/policies/feature_policies.json``) and embedded in the synthesized JSON. As for
+    :class:`ControllerPolicy`, the description is constant and the release is the tag
+    ``eks-lbc/controller-version``, so a chart upgrade updates the policy in place (IAM cannot change a
+    description: a changing one would replace the policy and detach it meanwhile).
 
     :param feature: ``certificate-management`` or ``global-accelerator``.
     :param name: IAM policy name (at most 128 characters).
@@ -29,7 +33,7 @@ class FeaturePolicy(Construct):
     :param partition: the cluster's partition when known (Global Accelerator is refused outside ``aws``);
         default unknown (a token or None: not checked).
     :param path: IAM path of the policy; default ``/``.
-    :param tags: tags of the policy; default none.
+    :param tags: tags of the policy (at most 49: ``eks-lbc/controller-version`` is added); default none.
     """
 
     def __init__(
@@ -48,6 +52,10 @@ class FeaturePolicy(Construct):
         if feature not in FEATURES:
             raise InvalidSetting("feature", feature, f"one of {', '.join(FEATURES)}")
         checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
+        if tags and (len(tags) >= validation.TAGS_MAX or VERSION_TAG in tags):
+            raise InvalidSetting(
+                "tags", dict(tags), f"at most {validation.TAGS_MAX - 1} tags, without {VERSION_TAG} (eks-lbc sets it)"
+            )
         if path is not None:
             checked(validation.iam_path, "path", path)
         self.feature = feature
@@ -62,10 +70,12 @@ class FeaturePolicy(Construct):
             self,
             "policy",
             name=name,
-            description=f"AWS Load Balancer Controller {self.controller_version} {spec.title} (AWS published {file})",
+            description=(
+                f"AWS Load Balancer Controller {spec.title}: AWS's published {file} (release in tag {VERSION_TAG})"
+            ),
             policy=feature_policy_json(self.controller_version, feature),
             path=path,
-            tags=checked_tags("tags", tags),
+            tags={**(checked_tags("tags", tags) or {}), VERSION_TAG: self.controller_version},
         )
 
     @property

@@ -11,6 +11,7 @@ from eks_lbc.chart_values import check_extra_values
 from eks_lbc.constructs._inputs import checked, flag, is_token, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease, merge_values
+from eks_lbc.constructs.crd_release import ControllerCrds
 from eks_lbc.constructs.feature_policy import FeaturePolicy
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.oidc_provider import OidcProvider, OidcProviderRef
@@ -67,8 +68,11 @@ class LoadBalancerController(Construct):
     - with ``identity="pod-identity"``: ``pod-identity-role`` (:class:`PodIdentityRole`, with its
       association); no OIDC provider, and no role annotation on the service account;
     - ``iam-policy`` (:class:`ControllerPolicy`), attached to the role as ``controller-policy``;
+    - ``crds`` (:class:`ControllerCrds`): the pinned chart's CRDs as a Helm release of their own, upgraded
+      with ``chart_version`` before the controller, kept by ``destroy``;
     - ``service-account`` (:class:`ServiceAccount`) and ``helm-release`` (:class:`ControllerRelease`,
-      ordered after the service account, the attachment and the Pod Identity association);
+      with ``skip_crds``, ordered after the CRDs, the service account, the attachment and the Pod Identity
+      association);
     - ``subnet-tags`` (:class:`SubnetDiscoveryTags`) when subnets are given;
     - ``certificate-management-policy`` / ``global-accelerator-policy`` (:class:`FeaturePolicy`, attached
       to the role under the same ids) when those features are on;
@@ -302,7 +306,8 @@ class LoadBalancerController(Construct):
                 cluster_security_group_id=cluster_security_group_id,
                 port=webhook_port(helm_values),
             )
-        prerequisites: list[Any] = [self.service_account.resource, attachment, *feature_attachments]
+        self.crds = ControllerCrds(self, "crds", namespace=namespace, chart_version=self.policy.chart_version)
+        prerequisites: list[Any] = [self.crds.release, self.service_account.resource, attachment, *feature_attachments]
         if isinstance(self.role, PodIdentityRole):
             prerequisites.append(self.role.association)
         self.release = ControllerRelease(
@@ -323,6 +328,7 @@ class LoadBalancerController(Construct):
             values=helm_values,
             feature_gates=controller_gates,
             depends_on=prerequisites,
+            skip_crds=True,
         )
 
     def _partition(self, partition: str | None, region: str) -> str:

@@ -16,7 +16,7 @@ from eks_lbc.constructs import (
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.features import feature_policy_json, target_group_binding_only_json
 from eks_lbc.policies import policy_json
-from tests.support import address, new_stack, only, synth
+from tests.support import address, controller_release, new_stack, only, synth
 
 ISSUER = "https://oidc.eks.us-east-1.amazonaws.com/id/EXAMPLE"
 
@@ -28,7 +28,7 @@ def build(stack, **overrides):
 
 
 def release_values(out) -> dict:
-    return yaml.safe_load(only(out, "resource", "helm_release")["values"][0])
+    return yaml.safe_load(controller_release(out)["values"][0])
 
 
 def test_no_capability_leaves_the_controllers_gates_alone():
@@ -67,13 +67,16 @@ def test_certificate_management_and_global_accelerator_attach_their_policies_and
     assert by_name["demo-aws-lbc-acm-certs"]["policy"] == feature_policy_json("v3.5.0", "certificate-management")
     assert by_name["demo-aws-lbc-global-accelerator"]["policy"] == feature_policy_json("v3.5.0", "global-accelerator")
     assert {p["path"] for p in policies.values()} == {"/platform/"}
-    assert [p["tags"] for p in policies.values()] == [{"team": "platform"}] * 3
+    assert [p["tags"] for p in policies.values()] == [{"team": "platform", "eks-lbc/controller-version": "v3.5.0"}] * 3
+    # Constant descriptions: a chart upgrade updates the policies in place (IAM cannot change a description).
+    assert len({p["description"] for p in policies.values()}) == 3
+    assert not any("v3.5.0" in p["description"] for p in policies.values())
     attachments = out["resource"]["aws_iam_role_policy_attachment"]
     role = address(out, "resource", "aws_iam_role")
     assert {a["role"] for a in attachments.values()} == {f"${{{role}.name}}"}
     assert {a["policy_arn"] for a in attachments.values()} == {f"${{aws_iam_policy.{k}.arn}}" for k in policies}
     # The controller starts only once every policy is attached.
-    release = only(out, "resource", "helm_release")
+    release = controller_release(out)
     assert {f"aws_iam_role_policy_attachment.{k}" for k in attachments} <= set(release["depends_on"])
     assert release_values(out)["controllerConfig"]["featureGates"] == {
         "EnableCertificateManagement": True,
@@ -136,7 +139,7 @@ def test_target_group_binding_only_mode():
     out = synth(stack)
     policy = only(out, "resource", "aws_iam_policy")
     assert policy["policy"] == target_group_binding_only_json()
-    assert "TargetGroupBinding only" in policy["description"]
+    assert "TargetGroupBinding-only policy" in policy["description"]
     assert lbc.policy.document == json.loads(target_group_binding_only_json())
     values = release_values(out)
     assert values["controllerConfig"]["featureGates"] == {
@@ -200,7 +203,10 @@ def test_feature_policy_alone():
     policy = FeaturePolicy(stack, "acm", feature="certificate-management", name="acm")
     out = synth(stack)
     assert only(out, "resource", "aws_iam_policy")["policy"] == feature_policy_json("v3.5.0", "certificate-management")
-    assert "v3.5.0 ACM certificate management" in only(out, "resource", "aws_iam_policy")["description"]
+    assert (
+        "ACM certificate management: AWS's published iam_policy_acm_certs.json"
+        in (only(out, "resource", "aws_iam_policy")["description"])
+    )
     assert policy.document["Version"] == "2012-10-17"
     with pytest.raises(InvalidSetting):
         FeaturePolicy(stack, "x", feature="waf", name="x")

@@ -3,8 +3,10 @@ import json
 import pytest
 
 from eks_lbc.constructs import ControllerPolicy
+from eks_lbc.constructs.controller_policy import DESCRIPTION, VERSION_TAG
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.policies import policy_document
+from eks_lbc.versions import supported_charts
 from tests.support import new_stack, only, synth
 
 
@@ -75,7 +77,29 @@ def test_path_and_tags():
     stack = new_stack()
     ControllerPolicy(stack, "policy", name="p", path="/eks/", tags={"team": "platform"})
     policy = only(synth(stack), "resource", "aws_iam_policy")
-    assert (policy["path"], policy["tags"]) == ("/eks/", {"team": "platform"})
+    assert (policy["path"], policy["tags"]) == ("/eks/", {"team": "platform", VERSION_TAG: "v3.5.0"})
+
+
+@pytest.mark.parametrize("release", supported_charts(), ids=lambda r: r.chart)
+def test_upgrades_change_the_document_and_the_version_tag_never_the_description(release):
+    # IAM cannot change a policy's description: a description naming the release replaced the policy
+    # (detached from the role meanwhile) on every chart upgrade. The document and tags update in place.
+    stack = new_stack()
+    ControllerPolicy(stack, "policy", name="p", chart_version=release.chart)
+    policy = only(synth(stack), "resource", "aws_iam_policy")
+    assert policy["description"] == DESCRIPTION
+    assert release.controller not in DESCRIPTION
+    assert policy["tags"] == {VERSION_TAG: release.controller}
+    assert policy["lifecycle"] == {"ignore_changes": ["description"]}  # an earlier eks-lbc's description stays
+
+
+def test_the_version_tag_is_reserved_and_counted():
+    with pytest.raises(InvalidSetting) as caught:
+        ControllerPolicy(new_stack(), "policy", name="p", tags={VERSION_TAG: "mine"})
+    assert caught.value.field == "tags"
+    with pytest.raises(InvalidSetting):
+        ControllerPolicy(new_stack(), "policy", name="p", tags={f"k{i}": "v" for i in range(50)})
+    ControllerPolicy(new_stack(), "policy", name="p", tags={f"k{i}": "v" for i in range(49)})
 
 
 def test_bad_partition_and_path():

@@ -4,7 +4,7 @@ import pytest
 
 from eks_lbc.constructs import ControllerRelease, ExampleIngress, LoadBalancerController
 from eks_lbc.errors import InvalidSetting
-from tests.support import address, new_stack, only, synth
+from tests.support import address, controller_release_address, new_stack, only, synth
 
 
 def build(stack, **props):
@@ -37,13 +37,17 @@ def references(body, target):
 def test_ingress_depends_on_the_controller_release_so_destroy_deletes_it_first(out):
     # Terraform destroys in reverse dependency order: the Ingress (and, through its finalizer, the ALB,
     # target groups and security groups the controller made for it) goes while the controller still runs.
-    release = address(out, "resource", "helm_release")
+    release = controller_release_address(out)
     assert release in depends_on(out, "kubernetes_ingress_v1")
     # ...and nothing the controller needs depends on the example (no cycle, no reverse edge).
     example = {address(out, "resource", kind) for kind in ("kubernetes_ingress_v1", "kubernetes_service_v1")}
     example.add(address(out, "resource", "kubernetes_deployment_v1"))
-    for kind in ("helm_release", "kubernetes_service_account_v1", "aws_iam_role_policy_attachment"):
-        body = only(out, "resource", kind)
+    bodies = {
+        kind: only(out, "resource", kind)
+        for kind in ("kubernetes_service_account_v1", "aws_iam_role_policy_attachment")
+    }
+    bodies.update(out["resource"]["helm_release"])
+    for kind, body in bodies.items():
         assert not any(references(body, e) or e in body.get("depends_on", []) for e in example), kind
 
 

@@ -6,9 +6,10 @@ import pytest
 
 from eks_lbc._cdk import DataAwsEksCluster
 from eks_lbc.constructs import LoadBalancerController
+from eks_lbc.constructs.controller_policy import VERSION_TAG
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.policies import policy_document
-from tests.support import address, new_stack, only, synth
+from tests.support import address, controller_release, new_stack, only, synth
 
 
 def build(stack, **overrides):
@@ -22,12 +23,13 @@ def build(stack, **overrides):
     return LoadBalancerController(stack, "lbc", **props)
 
 
-def test_release_waits_for_service_account_and_policy_attachment():
+def test_release_waits_for_crds_service_account_and_policy_attachment():
     stack = new_stack()
     build(stack)
     out = synth(stack)
-    release = only(out, "resource", "helm_release")
+    release = controller_release(out)
     assert set(release["depends_on"]) == {
+        "helm_release.lbc_crds_release_04D7E20F",
         address(out, "resource", "kubernetes_service_account_v1"),
         address(out, "resource", "aws_iam_role_policy_attachment"),
     }
@@ -75,6 +77,7 @@ EXPECTED_ADDRESSES = [
     "aws_iam_role_policy_attachment.lbc_irsa-role_controller-policy_DDCC005B",
     "data.aws_iam_policy_document.lbc_irsa-role_trust-policy_E3A218B2",
     "data.tls_certificate.lbc_oidc-provider_certificate_AE1C1D82",
+    "helm_release.lbc_crds_release_04D7E20F",
     "helm_release.lbc_helm-release_3DADF2E9",
     "kubernetes_service_account_v1.lbc_service-account_574807D7",
 ]
@@ -123,8 +126,9 @@ def test_pod_identity_replaces_oidc_and_irsa():
     assert all_addresses(out) == EXPECTED_POD_IDENTITY_ADDRESSES
     metadata = only(out, "resource", "kubernetes_service_account_v1")["metadata"]
     assert "annotations" not in metadata  # no eks.amazonaws.com/role-arn: Pod Identity, not IRSA
-    release = only(out, "resource", "helm_release")
+    release = controller_release(out)
     assert set(release["depends_on"]) == {
+        "helm_release.lbc_crds_release_04D7E20F",
         address(out, "resource", "kubernetes_service_account_v1"),
         address(out, "resource", "aws_iam_role_policy_attachment"),
         address(out, "resource", "aws_eks_pod_identity_association"),
@@ -142,6 +146,7 @@ EXPECTED_POD_IDENTITY_ADDRESSES = [
     "aws_iam_role.lbc_pod-identity-role_302CE299",
     "aws_iam_role_policy_attachment.lbc_pod-identity-role_controller-policy_4D68B76C",
     "data.aws_iam_policy_document.lbc_pod-identity-role_trust-policy_252EF558",
+    "helm_release.lbc_crds_release_04D7E20F",
     "helm_release.lbc_helm-release_3DADF2E9",
     "kubernetes_service_account_v1.lbc_service-account_574807D7",
 ]
@@ -266,7 +271,10 @@ def test_organisation_rules_reach_every_iam_resource_and_tags_every_taggable_one
     assert role["permissions_boundary"] == boundary
     taggable = ("aws_iam_role", "aws_iam_policy", "aws_iam_openid_connect_provider")
     for kind in taggable:
-        assert only(out, "resource", kind)["tags"] == {"team": "platform"}, kind
+        expected = {"team": "platform"}
+        if kind == "aws_iam_policy":
+            expected[VERSION_TAG] = "v3.5.0"
+        assert only(out, "resource", kind)["tags"] == expected, kind
     # aws_ec2_tag is a tag, attachments have no tags; Kubernetes objects and the release are not AWS resources.
     assert "tags" not in only(out, "resource", "aws_ec2_tag")
     assert "team" not in json.dumps(out["resource"]["kubernetes_service_account_v1"])

@@ -12,10 +12,10 @@ import json
 
 import pytest
 
-from eks_lbc.settings import ClusterSettings
+from eks_lbc.settings import ClusterSettings, Settings
 from eks_lbc.versions import chart_release, supported_charts
 from tests.integration.release_render import APPLY_TIME, helm_sdk_available, one, render_release
-from tests.support import REPO, only, synth
+from tests.support import REPO, controller_release, synth
 
 # Once per `make test`, under cdktf: what is rendered is the release's values, which both runtimes synthesize
 # identically (tests/integration/test_terraform_moto.py), so rendering them again under cdktn would prove nothing new.
@@ -46,7 +46,7 @@ def render(require_tool):
 
         cluster = ClusterSettings(cluster_name="demo", region="ap-northeast-1", chart_version=chart_version, **settings)
         stack = LoadBalancerControllerStack(Testing.app(), cluster.stack_name, cluster=cluster)
-        release = only(synth(stack), "resource", "helm_release")
+        release = controller_release(synth(stack))
         return render_release(release, CHART_DIR / chart_version)
 
     return render
@@ -156,3 +156,31 @@ def test_extra_values_reach_the_objects(render, chart):
     template = pod_template(objects)
     assert template["metadata"]["labels"]["team"] == "platform"
     assert template["spec"]["containers"][0]["imagePullPolicy"] == "Always"
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_crd_release_renders_the_charts_own_crds_each_kept(require_tool, chart, tmp_path):
+    """The generated CRD chart, as the app writes it into the stack folder, rendered by Helm's engine."""
+    require_tool(helm_sdk_available(), "helm-python-sdk (pip install helm-python-sdk)")
+    import helm_python as helm
+    import yaml
+
+    from eks_lbc.app import build_app
+    from eks_lbc.constructs.crd_release import CRD_RELEASE_NAME
+
+    cluster = ClusterSettings(cluster_name="demo", region="ap-northeast-1", chart_version=chart)
+    build_app(Settings(clusters=(cluster,)), outdir=str(tmp_path)).synth()
+    stack_dir = tmp_path / "stacks" / cluster.stack_name
+    document = json.loads((stack_dir / "cdk.tf.json").read_text())
+    (release,) = [r for r in document["resource"]["helm_release"].values() if r["name"] == CRD_RELEASE_NAME]
+    generated = helm.Chart.load(str(stack_dir / release["chart"].replace("${path.module}/", "")))
+    assert generated.version == release["version"] == chart
+    rendered = generated.render({}, name=release["name"], namespace=release["namespace"])
+    ours = [d for _, text in sorted(rendered.items()) for d in yaml.safe_load_all(text) if d]
+    # Helm's own view of the controller chart's crds/ folder (the vendored test copy of eks-charts).
+    upstream = helm.Chart.load(str(CHART_DIR / chart))
+    theirs = [d for f in sorted(upstream.crds, key=lambda f: f["name"]) for d in yaml.safe_load_all(f["data"]) if d]
+    assert len(ours) == len(theirs) > 0
+    for mine in ours:
+        assert mine["metadata"]["annotations"].pop("helm.sh/resource-policy") == "keep"
+    assert sorted(ours, key=lambda d: d["metadata"]["name"]) == sorted(theirs, key=lambda d: d["metadata"]["name"])

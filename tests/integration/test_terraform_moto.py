@@ -62,6 +62,7 @@ from typing import Any
 import pytest
 
 from eks_lbc import _cdk
+from eks_lbc.constructs.controller_policy import VERSION_TAG
 from eks_lbc.defaults import default_iam_name
 from eks_lbc.features import feature_policy_json, target_group_binding_only_json
 from eks_lbc.partitions import partition_of
@@ -230,7 +231,8 @@ def test_organisation_iam_rules_reach_role_and_policy(cycle):
     path = settings.iam_path or "/"
     assert (role["path"], policy["path"]) == (path, path)
     assert role["boundary"] == settings.permissions_boundary
-    assert role["tags"] == policy["tags"] == dict(TAGS)  # the aws provider's default_tags
+    assert role["tags"] == dict(TAGS)  # the aws provider's default_tags
+    assert policy["tags"] == {**TAGS, VERSION_TAG: chart_release(settings.chart_version).controller}
     assert settings.iam_name_prefix and role["arn"].rsplit("/", 1)[1].startswith(settings.iam_name_prefix)
     assert settings.permissions_boundary in view_of(cycle, key, "destroyed")["policies"]  # not ours: left alone
 

@@ -8,7 +8,7 @@ import yaml
 
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks import LoadBalancerControllerStack
-from tests.support import address, only, synth
+from tests.support import address, controller_release, controller_release_address, only, synth
 
 
 def build(**settings):
@@ -137,7 +137,7 @@ def test_outputs(default_stack):
 
 
 def test_vpc_defaults_to_the_clusters_and_never_to_imds(default_stack):
-    release = only(default_stack, "resource", "helm_release")
+    release = controller_release(default_stack)
     assert {"name": "vpcId", "value": "${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}", "type": "string"} in (
         release["set"]
     )
@@ -146,7 +146,7 @@ def test_vpc_defaults_to_the_clusters_and_never_to_imds(default_stack):
 
 
 def test_explicit_vpc_id_is_used():
-    release = only(synth(build(vpc_id="vpc-0123456789abcdef0")), "resource", "helm_release")
+    release = controller_release(synth(build(vpc_id="vpc-0123456789abcdef0")))
     assert yaml.safe_load(release["values"][0])["vpcId"] == "vpc-0123456789abcdef0"
     assert all(s["name"] != "vpcId" for s in release.get("set", []))
 
@@ -259,7 +259,7 @@ def test_pod_identity_stack_outputs(pod_identity_stack):
 
 
 def test_default_stack_is_highly_available_with_the_service_webhook_off(default_stack):
-    values = yaml.safe_load(only(default_stack, "resource", "helm_release")["values"][0])
+    values = yaml.safe_load(controller_release(default_stack)["values"][0])
     assert values["replicaCount"] == 2
     assert values["podDisruptionBudget"] == {"maxUnavailable": 1}
     (spread,) = values["topologySpreadConstraints"]
@@ -270,7 +270,7 @@ def test_default_stack_is_highly_available_with_the_service_webhook_off(default_
 
 def test_settings_reach_the_release_and_the_example():
     out = synth(build(**PRIVATE_HA))
-    release = only(out, "resource", "helm_release")
+    release = controller_release(out)
     values = yaml.safe_load(release["values"][0])
     assert values["image"] == {
         "repository": "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller",
@@ -283,7 +283,7 @@ def test_settings_reach_the_release_and_the_example():
         "602401143452.dkr.ecr.ap-northeast-1.amazonaws.com/amazon/aws-load-balancer-controller:v2.17.1"
     )
     ingress = address(out, "resource", "kubernetes_ingress_v1")
-    assert only(out, "resource", "kubernetes_ingress_v1")["depends_on"] == [address(out, "resource", "helm_release")]
+    assert only(out, "resource", "kubernetes_ingress_v1")["depends_on"] == [controller_release_address(out)]
     assert out["output"]["example_ingress_hostname"]["value"] == (
         f"${{{ingress}.status[0].load_balancer[0].ingress[0].hostname}}"
     )
@@ -329,7 +329,7 @@ def test_webhook_port_rules_come_from_the_clusters_own_security_group():
     rule = only(out, "resource", "aws_security_group_rule")
     assert rule["source_security_group_id"] == f"${{{cluster}.vpc_config[0].cluster_security_group_id}}"
     assert (rule["from_port"], rule["to_port"]) == (9444, 9444)
-    values = yaml.safe_load(only(out, "resource", "helm_release")["values"][0])
+    values = yaml.safe_load(controller_release(out)["values"][0])
     assert values["webhookBindPort"] == 9444
     assert values["controllerConfig"]["featureGates"] == {
         "SubnetsClusterTagCheck": False,
