@@ -26,6 +26,7 @@ from types import MappingProxyType
 from typing import Any
 
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.gateway_api import GATEWAY_GATES
 from eks_lbc.partitions import AWS
 from eks_lbc.versions import chart_release
 
@@ -88,6 +89,7 @@ TGB_ONLY_VALUES: Mapping[str, Any] = MappingProxyType(
     {"createIngressClassResource": False, "disableIngressClassAnnotation": True}
 )
 POLICY_SETTING = ("policy", "policy")  # (cdktf.json key, construct keyword)
+GATEWAY_API_SETTING = ("gatewayApi", "gateway_api")
 
 
 # --- data -----------------------------------------------------------------------------------------------
@@ -186,11 +188,12 @@ def check_feature(field: str, chart_version: str, feature: str, partition: str |
         )
 
 
-def owned_gates(policy: str, features: tuple[str, ...] = ()) -> dict[str, tuple[str, str]]:
+def owned_gates(policy: str, features: tuple[str, ...] = (), gateway_api: bool = False) -> dict[str, tuple[str, str]]:
     """Gates eks-lbc sets itself, with the (setting, construct option) to use instead of setting them directly.
 
     A feature's own gate is owned always (its setting turns it on); a gate it needs (EnableRGTAPI for Global
-    Accelerator) only while the feature is on; the policy mode's only in that mode.
+    Accelerator) only while the feature is on; the policy mode's only in that mode; the Gateway gates only
+    with ``gateway_api`` (which sets them all on; without it they keep the controller's auto-detection).
     """
     owned = {f.gate: (f.setting, f.option) for f in FEATURE_TABLE.values()}
     for feature in features:
@@ -198,6 +201,8 @@ def owned_gates(policy: str, features: tuple[str, ...] = ()) -> dict[str, tuple[
         owned.update(dict.fromkeys(spec.needs, (spec.setting, spec.option)))
     if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
         owned.update(dict.fromkeys(_TGB_ONLY_GATES, POLICY_SETTING))
+    if gateway_api:
+        owned.update(dict.fromkeys(GATEWAY_GATES, GATEWAY_API_SETTING))
     return owned
 
 
@@ -261,11 +266,13 @@ def check_helm_values(
     chart_version: str,
     policy: str = POLICY_FULL,
     features: tuple[str, ...] = (),
+    gateway_api: bool = False,
 ) -> None:
     """The feature parts of (already key-checked) chart values: the gates, and what the policy mode sets."""
     gates = helm_value_gates(values)
     if gates is not None:
-        check_gates(f"{field}.controllerConfig.featureGates", gates, chart_version, owned_gates(policy, features))
+        owned = owned_gates(policy, features, gateway_api)
+        check_gates(f"{field}.controllerConfig.featureGates", gates, chart_version, owned)
     if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
         for key in TGB_ONLY_VALUES:
             if key in values:
@@ -299,6 +306,8 @@ def check_policy_mode(
     enable_service_mutator_webhook: bool = False,
     feature_fields: Mapping[str, str] | None = None,
     webhook_field: str = "enable_service_mutator_webhook",
+    gateway_api: bool = False,
+    gateway_api_field: str = "gateway_api",
 ) -> None:
     """``policy`` is a mode, and the TargetGroupBinding-only one is not combined with what it cannot do."""
     if policy not in POLICY_MODES:
@@ -311,6 +320,10 @@ def check_policy_mode(
             (feature_fields or {}).get(feature, spec.option),
             True,
             f"false with policy {policy}: that policy has no permissions for the {spec.title}",
+        )
+    if gateway_api:
+        raise InvalidSetting(
+            gateway_api_field, True, f"false with policy {policy}: that policy has no permissions for Gateways"
         )
     if enable_service_mutator_webhook:
         raise InvalidSetting(

@@ -60,6 +60,7 @@ from eks_lbc.features import (
     merge_gates,
     owned_gates,
 )
+from eks_lbc.gateway_api import check_gateway_api
 from eks_lbc.images import REGIONAL, regional_repository
 from eks_lbc.partitions import partition_of, supported_partition
 from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
@@ -115,6 +116,8 @@ class ClusterSettings:
     policy: str = POLICY_FULL
     # Node security groups to open to the control plane on the webhook port.
     node_security_group_ids: tuple[str, ...] = ()
+    # The Gateway API CRDs and GatewayClasses, with the controller's Gateway gates on.
+    gateway_api: bool = False
 
     @property
     def stack_name(self) -> str:
@@ -291,6 +294,7 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("global_accelerator", "globalAccelerator", boolean),
     _Field("policy", "policy", text(validation.choice(POLICY_MODES))),
     _Field("node_security_group_ids", "nodeSecurityGroupIds", string_list(validation.security_group_id)),
+    _Field("gateway_api", "gatewayApi", boolean),
 )
 
 # Keep the table and the dataclasses in step.
@@ -481,6 +485,7 @@ def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
     chart_version = values.get("chart_version") or default_chart_version()
     policy = values.get("policy", POLICY_FULL)
     features = tuple(f for f in (CERTIFICATE_MANAGEMENT, GLOBAL_ACCELERATOR) if values.get(FEATURE_TABLE[f].option))
+    gateway_api = values.get("gateway_api", False)
     check_policy_mode(
         sources.get("policy", "policy"),
         policy,
@@ -488,14 +493,18 @@ def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
         enable_service_mutator_webhook=values.get("enable_service_mutator_webhook", False),
         feature_fields={f: sources[FEATURE_TABLE[f].option] for f in features},
         webhook_field=sources.get("enable_service_mutator_webhook", ""),
+        gateway_api=gateway_api,
+        gateway_api_field=sources.get("gateway_api", ""),
     )
+    if gateway_api:
+        check_gateway_api(sources["gateway_api"], chart_version)
     for feature in features:
         check_feature(sources[FEATURE_TABLE[feature].option], chart_version, feature, partition_of(values["region"]))
     helm_values = values.get("helm_values", {})
     if helm_values:
-        check_helm_values(sources["helm_values"], helm_values, chart_version, policy, features)
+        check_helm_values(sources["helm_values"], helm_values, chart_version, policy, features, gateway_api)
     if "feature_gates" in values:
-        owned = owned_gates(policy, features)
+        owned = owned_gates(policy, features, gateway_api)
         gates = check_gates(sources["feature_gates"], values["feature_gates"], chart_version, owned)
         in_values = f"{sources.get('helm_values')}.controllerConfig.featureGates"
         merge_gates(sources["feature_gates"], helm_value_gates(helm_values), gates, in_values)

@@ -216,3 +216,35 @@ def test_main_exits_2_with_one_line_and_writes_nothing(tmp_path, environ, messag
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"eks-lbc: {message}")
     assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text() == MARKER
+
+
+def test_gateway_api_setting(tmp_path):
+    assert load(tmp_path, {"gatewayApi": True}).gateway_api is True
+    assert load(tmp_path, environ={"EKS_LBC_GATEWAY_API": "1"}).gateway_api is True
+    # Without it the Gateway gates stay the user's (the controller's auto-detection by default).
+    assert dict(load(tmp_path, {"featureGates": {"ALBGatewayAPI": False}}).feature_gates) == {"ALBGatewayAPI": False}
+
+
+@pytest.mark.parametrize(
+    ("context", "field", "expected"),
+    [
+        ({"gatewayApi": True, "chartVersion": "1.17.1"}, "gatewayApi", "whose controller names the release"),
+        ({"gatewayApi": True, "policy": "target-group-binding-only"}, "gatewayApi", "no permissions for Gateways"),
+        (
+            {"gatewayApi": True, "featureGates": {"NLBGatewayAPI": False}},
+            "featureGates.NLBGatewayAPI",
+            "use the gatewayApi setting",
+        ),
+        (
+            {"gatewayApi": True, "helmValues": {"controllerConfig": {"featureGates": {"ALBGatewayAPI": True}}}},
+            "helmValues.controllerConfig.featureGates.ALBGatewayAPI",
+            "use the gatewayApi setting",
+        ),
+        ({"gatewayApi": "yes"}, "gatewayApi", "true or false"),
+    ],
+)
+def test_gateway_api_is_refused_where_it_cannot_work(tmp_path, context, field, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load(tmp_path, context)
+    assert caught.value.field == f"cdktf.json context.eks-lbc.{field}"
+    assert expected in caught.value.expected

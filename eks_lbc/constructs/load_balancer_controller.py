@@ -13,6 +13,7 @@ from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease, merge_values
 from eks_lbc.constructs.crd_release import ControllerCrds
 from eks_lbc.constructs.feature_policy import FeaturePolicy
+from eks_lbc.constructs.gateway_api import GatewayApi
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.oidc_provider import OidcProvider, OidcProviderRef
 from eks_lbc.constructs.pod_identity_role import PodIdentityRole
@@ -47,6 +48,8 @@ from eks_lbc.features import (
     merge_gates,
     owned_gates,
 )
+from eks_lbc.features import controller_gates as controller_gates_of
+from eks_lbc.gateway_api import check_gateway_api, gateway_gates
 from eks_lbc.versions import check_pod_identity, default_chart_version
 
 # Construct ids (Terraform addresses) and IAM name suffixes of the optional feature policies.
@@ -77,6 +80,8 @@ class LoadBalancerController(Construct):
     - ``certificate-management-policy`` / ``global-accelerator-policy`` (:class:`FeaturePolicy`, attached
       to the role under the same ids) when those features are on;
     - ``webhook-port-rules`` (:class:`WebhookPortRules`) when node security groups are given;
+    - ``gateway-api`` (:class:`GatewayApi`: the Gateway API CRDs and the ``alb``/``nlb`` GatewayClasses,
+      the controller release after the CRDs) with ``gateway_api``;
     - ``partition`` (``data.aws_partition``) only when the partition can be known neither from
       ``partition`` nor from a concrete ``region``.
 
@@ -131,6 +136,9 @@ class LoadBalancerController(Construct):
     :param node_security_group_ids: node security groups to open to the control plane on the webhook port
         (TCP 9443, or ``helm_values["webhookBindPort"]``); default none. Needs ``cluster_security_group_id``.
     :param cluster_security_group_id: the EKS cluster security group (source of those rules); may be a token.
+    :param gateway_api: install the Gateway API standard-channel CRDs of the release the pinned controller is
+        built for and GatewayClasses ``alb``/``nlb``, and set the Gateway gates on explicitly (charts whose
+        controller names its Gateway API release: 3.5.0); default False (the controller's auto-detection).
     """
 
     def __init__(
@@ -170,6 +178,7 @@ class LoadBalancerController(Construct):
         policy: str = POLICY_FULL,
         node_security_group_ids: Sequence[str] = (),
         cluster_security_group_id: str | None = None,
+        gateway_api: bool = False,
     ) -> None:
         super().__init__(scope, id)
         if is_token(policy):
@@ -189,6 +198,7 @@ class LoadBalancerController(Construct):
             policy,
             features=features,
             enable_service_mutator_webhook=flag("enable_service_mutator_webhook", enable_service_mutator_webhook),
+            gateway_api=flag("gateway_api", gateway_api),
         )
         checked(validation.choice(IDENTITIES), "identity", identity)
         checked(validation.iam_name_prefix, "iam_name_prefix", iam_name_prefix)
@@ -246,8 +256,12 @@ class LoadBalancerController(Construct):
         helm_values = check_extra_values("helm_values", helm_values or {}, chart)
         for feature in features:
             check_feature(FEATURE_TABLE[feature].option, chart, feature, known)
-        check_helm_values("helm_values", helm_values, chart, policy, features)
-        setting_gates = check_gates("feature_gates", feature_gates or {}, chart, owned_gates(policy, features))
+        if gateway_api:
+            check_gateway_api("gateway_api", chart)
+        check_helm_values("helm_values", helm_values, chart, policy, features, gateway_api)
+        setting_gates = check_gates(
+            "feature_gates", feature_gates or {}, chart, owned_gates(policy, features, gateway_api)
+        )
         merge_gates(
             "feature_gates", helm_value_gates(helm_values), setting_gates, "helm_values.controllerConfig.featureGates"
         )
@@ -256,6 +270,8 @@ class LoadBalancerController(Construct):
             **setting_gates,
             **gates_for(self.policy.controller_version, features=features, policy=policy),
         }
+        if gateway_api:
+            controller_gates.update(gateway_gates(controller_gates_of(self.policy.controller_version)))
         if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
             helm_values = merge_values(dict(TGB_ONLY_VALUES), helm_values)
         self.policy_mode = policy
@@ -308,6 +324,11 @@ class LoadBalancerController(Construct):
             )
         self.crds = ControllerCrds(self, "crds", namespace=namespace, chart_version=self.policy.chart_version)
         prerequisites: list[Any] = [self.crds.release, self.service_account.resource, attachment, *feature_attachments]
+        self.gateway_api = None
+        if gateway_api:
+            # Explicit Gateway gates stop the controller if their CRDs are missing: it starts after them.
+            self.gateway_api = GatewayApi(self, "gateway-api", namespace=namespace, chart_version=chart)
+            prerequisites.append(self.gateway_api.crds.release)
         if isinstance(self.role, PodIdentityRole):
             prerequisites.append(self.role.association)
         self.release = ControllerRelease(

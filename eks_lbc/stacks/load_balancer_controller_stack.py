@@ -72,6 +72,7 @@ class LoadBalancerControllerStack(TerraformStack):
             certificate_management=cluster.certificate_management,
             global_accelerator=cluster.global_accelerator,
             policy=cluster.policy,
+            gateway_api=cluster.gateway_api,
             node_security_group_ids=cluster.node_security_group_ids,
             cluster_security_group_id=(
                 eks.get_string_attribute("vpc_config[0].cluster_security_group_id")
@@ -101,6 +102,13 @@ class LoadBalancerControllerStack(TerraformStack):
                 f"{feature.replace('-', '_')}_policy_arn",
                 value=feature_policy.arn,
                 description=f"AWS's IAM policy for the controller's {feature.replace('-', ' ')}",
+            )
+        if self.controller.gateway_api is not None:
+            TerraformOutput(
+                self,
+                "gateway_api_version",
+                value=self.controller.gateway_api.version,
+                description="Gateway API release whose standard-channel CRDs are installed",
             )
         TerraformOutput(
             self, "chart_version", value=self.controller.chart_version, description="installed chart version"

@@ -8,7 +8,7 @@ permissions boundary, tags) and the state in S3 (KMS-encrypted, S3 lock file). `
 is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules.
 ``capabilities`` turns on the controller capabilities that touch AWS (the ACM certificates and
 Global Accelerator policies, webhook port rules on node security groups with a custom
-``webhookBindPort``, feature gates); ``least-privilege`` is the TargetGroupBinding-only policy mode.
+``webhookBindPort``, feature gates) and the Gateway API; ``least-privilege`` is the TargetGroupBinding-only policy mode.
 The Terraform-on-moto tier applies all but the Pod Identity one (:data:`APPLIED_ON_MOTO`) and
 validates all (:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API); checkov scans them all.
 
@@ -102,6 +102,7 @@ def configurations() -> dict[str, ClusterSettings]:
             feature_gates=MappingProxyType({"SubnetsClusterTagCheck": False}),
             node_security_group_ids=SECURITY_GROUP_PLACEHOLDERS["capabilities"],
             helm_values={"webhookBindPort": CAPABILITIES_WEBHOOK_PORT},
+            gateway_api=True,
         ),
         "least-privilege": ClusterSettings(
             cluster_name="binder",

@@ -12,6 +12,7 @@ import pytest
 
 from eks_lbc.features import CERTIFICATE_MANAGEMENT, GLOBAL_ACCELERATOR, supports
 from eks_lbc.versions import chart_release
+from tests.integration.release_render import helm_sdk_available
 from tests.integration.test_release_renders import CHARTS, pod_template, render  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.runtime("cdktf")
@@ -91,3 +92,41 @@ def test_webhook_port_rules_open_the_port_the_container_listens_on(render, chart
     assert service["spec"]["ports"][0]["targetPort"] == "webhook-server"
     default = pod_template(render(chart))["spec"]["containers"][0]
     assert {"name": "webhook-server", "containerPort": 9443, "protocol": "TCP"} in default["ports"]
+
+
+def test_gateway_api_charts_render_the_bundle_and_the_classes(require_tool, tmp_path):
+    """The two generated charts of gatewayApi, as the app writes them into the stack folder, rendered by Helm."""
+    require_tool(helm_sdk_available(), "helm-python-sdk (pip install helm-python-sdk)")
+    import json
+
+    import helm_python as helm
+    import yaml
+
+    from eks_lbc.app import build_app
+    from eks_lbc.constructs.gateway_api import GATEWAY_API_RELEASE_NAME, GATEWAY_CLASSES_RELEASE_NAME
+    from eks_lbc.gateway_api import bundle_documents, check_gateway_api
+    from eks_lbc.settings import ClusterSettings, Settings
+
+    cluster = ClusterSettings(cluster_name="demo", region="ap-northeast-1", gateway_api=True)
+    build_app(Settings(clusters=(cluster,)), outdir=str(tmp_path)).synth()
+    stack_dir = tmp_path / "stacks" / cluster.stack_name
+    releases = {
+        r["name"]: r for r in json.loads((stack_dir / "cdk.tf.json").read_text())["resource"]["helm_release"].values()
+    }
+
+    def rendered(name):
+        release = releases[name]
+        chart = helm.Chart.load(str(stack_dir / release["chart"].replace("${path.module}/", "")))
+        assert chart.version == release["version"]
+        out = chart.render({}, name=release["name"], namespace=release["namespace"])
+        return [d for _, text in sorted(out.items()) for d in yaml.safe_load_all(text) if d]
+
+    ours = rendered(GATEWAY_API_RELEASE_NAME)
+    for document in ours:
+        assert document["metadata"]["annotations"].pop("helm.sh/resource-policy") == "keep"
+    assert ours == bundle_documents(check_gateway_api("gatewayApi", "3.5.0"))  # upstream's objects, unchanged
+    classes = rendered(GATEWAY_CLASSES_RELEASE_NAME)
+    assert sorted((c["kind"], c["metadata"]["name"], c["spec"]["controllerName"]) for c in classes) == [
+        ("GatewayClass", "alb", "gateway.k8s.aws/alb"),
+        ("GatewayClass", "nlb", "gateway.k8s.aws/nlb"),
+    ]

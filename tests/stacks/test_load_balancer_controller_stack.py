@@ -297,6 +297,7 @@ CAPABILITIES = dict(
     feature_gates={"SubnetsClusterTagCheck": False},
     node_security_group_ids=("sg-0123456789abcdef0", "sg-0a1b2c3d"),
     helm_values={"webhookBindPort": 9444},
+    gateway_api=True,
 )
 LEAST_PRIVILEGE = dict(cluster_name="binder", region="eu-west-1", policy="target-group-binding-only")
 
@@ -336,4 +337,8 @@ def test_webhook_port_rules_come_from_the_clusters_own_security_group():
         "EnableCertificateManagement": True,
         "GlobalAcceleratorController": True,
         "EnableRGTAPI": True,
+        "ALBGatewayAPI": True,
+        "NLBGatewayAPI": True,
+        "GatewayListenerSet": True,
     }
+    assert out["output"]["gateway_api_version"]["value"] == "v1.6.0"
