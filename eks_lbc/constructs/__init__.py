@@ -5,6 +5,7 @@ from eks_lbc.constructs.controller_release import ControllerRelease
 from eks_lbc.constructs.crd_release import ControllerCrds, CrdRelease
 from eks_lbc.constructs.example_ingress import ExampleIngress
 from eks_lbc.constructs.feature_policy import FeaturePolicy
+from eks_lbc.constructs.gateway_api import GatewayApi
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
 from eks_lbc.constructs.oidc_provider import ExistingOidcProvider, ImportedOidcProvider, OidcProvider, OidcProviderRef
@@ -21,6 +22,7 @@ __all__ = [
     "ExampleIngress",
     "ExistingOidcProvider",
     "FeaturePolicy",
+    "GatewayApi",
     "ImportedOidcProvider",
     "IrsaRole",
     "LoadBalancerController",

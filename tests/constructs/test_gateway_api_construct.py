@@ -93,3 +93,17 @@ def test_gateway_gates_stay_the_users_without_gateway_api():
     assert yaml.safe_load(controller_release(synth(stack))["values"][0])["controllerConfig"]["featureGates"] == {
         "ALBGatewayAPI": False
     }
+
+
+def test_gateway_api_construct_alone():
+    from eks_lbc.constructs import GatewayApi
+
+    stack = new_stack()
+    gateway = GatewayApi(stack, "gw", namespace="platform")
+    releases = releases_by_name(synth(stack))
+    assert set(releases) == {GATEWAY_API_RELEASE_NAME, GATEWAY_CLASSES_RELEASE_NAME}
+    assert {r["namespace"] for _, r in releases.values()} == {"platform"}
+    assert gateway.version == "v1.6.0"
+    with pytest.raises(InvalidSetting) as caught:
+        GatewayApi(new_stack(), "gw", namespace="platform", chart_version="1.5.3")
+    assert caught.value.field == "gateway_api"
