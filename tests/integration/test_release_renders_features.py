@@ -130,3 +130,8 @@ def test_gateway_api_charts_render_the_bundle_and_the_classes(require_tool, tmp_
         ("GatewayClass", "alb", "gateway.k8s.aws/alb"),
         ("GatewayClass", "nlb", "gateway.k8s.aws/nlb"),
     ]
+
+
+def test_gateway_api_sets_every_gateway_gate_explicitly(render):
+    objects = render("3.5.0", gateway_api=True)
+    assert gate_args(objects) == ["--feature-gates=ALBGatewayAPI=true,GatewayListenerSet=true,NLBGatewayAPI=true"]
