@@ -63,6 +63,7 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.iam_role import IamRole
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
+    from cdktn_provider_aws.security_group_rule import SecurityGroupRule
     from cdktn_provider_helm.provider import (
         HelmProvider,
         HelmProviderKubernetes,
@@ -124,6 +125,7 @@ else:
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
+    from cdktf_cdktf_provider_aws.security_group_rule import SecurityGroupRule
     from cdktf_cdktf_provider_helm.provider import (
         HelmProvider,
         HelmProviderKubernetes,
@@ -239,6 +241,7 @@ __all__ = [
     "ReleaseSet",
     "S3Backend",
     "S3BackendAssumeRoleConfig",
+    "SecurityGroupRule",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",
     "ServiceV1",

@@ -45,6 +45,21 @@ from eks_lbc.defaults import (
     STS_AUDIENCE,
 )
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.features import (
+    CERTIFICATE_MANAGEMENT,
+    FEATURE_TABLE,
+    GLOBAL_ACCELERATOR,
+    POLICY_FULL,
+    POLICY_MODES,
+    check_feature,
+    check_gates,
+    check_helm_values,
+    check_policy_mode,
+    helm_value_gates,
+    merge_gates,
+    owned_gates,
+)
+from eks_lbc.gateway_api import check_gateway_api
 from eks_lbc.images import REGIONAL, regional_repository
 from eks_lbc.partitions import partition_of, supported_partition
 from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
@@ -103,6 +118,15 @@ class ClusterSettings:
     chart_repository: str | None = None
     # For a private repository that is neither public nor private ECR; its password is TF_VAR_chart_repository_password.
     chart_repository_username: str | None = None
+    # Controller capabilities (eks_lbc.features): feature gates, feature-tied IAM policies, the policy mode.
+    feature_gates: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+    certificate_management: bool = False
+    global_accelerator: bool = False
+    policy: str = POLICY_FULL
+    # Node security groups to open to the control plane on the webhook port.
+    node_security_group_ids: tuple[str, ...] = ()
+    # The Gateway API CRDs and GatewayClasses, with the controller's Gateway gates on.
+    gateway_api: bool = False
 
     @property
     def stack_name(self) -> str:
@@ -228,6 +252,13 @@ def json_object(source: str, raw: Any) -> dict[str, Any]:
     return dict(raw)
 
 
+def boolean_map(source: str, raw: Any) -> Mapping[str, bool]:
+    """A JSON object of names to ``true``/``false`` (in the environment too); names are checked later."""
+    if not isinstance(raw, Mapping) or not all(isinstance(v, bool) for v in raw.values()):
+        raise InvalidSetting(source, raw, 'a JSON object of names to true/false, e.g. {"EnableRGTAPI": true}')
+    return MappingProxyType(dict(raw))
+
+
 def _image_repository(source: str, raw: str) -> str:
     return raw if raw == REGIONAL else validation.image_repository(source, raw)
 
@@ -288,6 +319,12 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("state_assume_role_arn", "stateAssumeRoleArn", text(aws_access.role_arn)),
     _Field("chart_repository", "chartRepository", text(lambda source, raw: chart_repository.parse(source, raw).url)),
     _Field("chart_repository_username", "chartRepositoryUsername", text(chart_repository.check_username)),
+    _Field("feature_gates", "featureGates", boolean_map),
+    _Field("certificate_management", "certificateManagement", boolean),
+    _Field("global_accelerator", "globalAccelerator", boolean),
+    _Field("policy", "policy", text(validation.choice(POLICY_MODES))),
+    _Field("node_security_group_ids", "nodeSecurityGroupIds", string_list(validation.security_group_id)),
+    _Field("gateway_api", "gatewayApi", boolean),
 )
 
 # Keep the table and the dataclasses in step.
@@ -388,6 +425,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
         _check_cluster(values, sources)
         _check_chart_dependent(values, sources)
         _check_chart_repository(values, sources)
+        _check_features(values, sources)
         clusters.append(ClusterSettings(**values))
 
     _check_unique(clusters, entry_prefixes)
@@ -553,3 +591,33 @@ def check_local_state(settings: Settings, project_dir: Path) -> None:
                 f"before region-qualified ones (the new ones, {current} and IAM {cluster.iam_name!r}, would start "
                 "from an empty state and replace its IAM role); see README, Upgrading",
             )
+def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
+    """The controller's capabilities against its chart, partition, policy mode and the other settings."""
+    chart_version = values.get("chart_version") or default_chart_version()
+    policy = values.get("policy", POLICY_FULL)
+    features = tuple(f for f in (CERTIFICATE_MANAGEMENT, GLOBAL_ACCELERATOR) if values.get(FEATURE_TABLE[f].option))
+    gateway_api = values.get("gateway_api", False)
+    check_policy_mode(
+        sources.get("policy", "policy"),
+        policy,
+        features=features,
+        enable_service_mutator_webhook=values.get("enable_service_mutator_webhook", False),
+        feature_fields={f: sources[FEATURE_TABLE[f].option] for f in features},
+        webhook_field=sources.get("enable_service_mutator_webhook", ""),
+        gateway_api=gateway_api,
+        gateway_api_field=sources.get("gateway_api", ""),
+    )
+    if gateway_api:
+        check_gateway_api(sources["gateway_api"], chart_version)
+    for feature in features:
+        check_feature(sources[FEATURE_TABLE[feature].option], chart_version, feature, partition_of(values["region"]))
+    helm_values = values.get("helm_values", {})
+    if helm_values:
+        check_helm_values(sources["helm_values"], helm_values, chart_version, policy, features, gateway_api)
+    if "feature_gates" in values:
+        owned = owned_gates(policy, features, gateway_api)
+        gates = check_gates(sources["feature_gates"], values["feature_gates"], chart_version, owned)
+        in_values = f"{sources.get('helm_values')}.controllerConfig.featureGates"
+        merge_gates(sources["feature_gates"], helm_value_gates(helm_values), gates, in_values)
+    if values.get("node_security_group_ids") and helm_values.get("webhookBindPort") not in (None, ""):
+        validation.port(f"{sources['helm_values']}.webhookBindPort", helm_values["webhookBindPort"])

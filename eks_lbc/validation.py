@@ -265,3 +265,18 @@ def replicas(field: str, value: int) -> int:
             field, value, f"a whole number of controller replicas from {REPLICAS_MIN} to {REPLICAS_MAX}"
         )
     return value
+
+
+_SECURITY_GROUP_ID = re.compile(r"sg-([0-9a-f]{8}|[0-9a-f]{17})")
+
+
+def security_group_id(field: str, value: str) -> str:
+    if not _SECURITY_GROUP_ID.fullmatch(value):
+        raise InvalidSetting(field, value, "a security group id: 'sg-' followed by 8 or 17 lowercase hex digits")
+    return value
+
+
+def port(field: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
+        raise InvalidSetting(field, value, "a TCP port number from 1 to 65535")
+    return value

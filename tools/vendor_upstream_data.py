@@ -25,7 +25,9 @@ Without ``--chart`` it only re-derives, under ``eks_lbc/data/``:
   are the chart's own structure (children checked) and which are free-form (passed to Kubernetes as
   a whole, e.g. ``podAnnotations``, ``resources``, probes);
 - ``ecr_registries.json``: the EKS image registry (account and host) per region, from the EKS user
-  guide's table of add-on image registries, with upstream's one known typo corrected.
+  guide's table of add-on image registries, with upstream's one known typo corrected;
+- ``feature_gates.json``: the controller's feature gates (name -> default) per controller tag, from
+  ``chart/feature_gates.tsv`` (the controller's ``pkg/config/feature_gates.go`` at each tag), every tag listed.
 
 ``tests/test_data.py`` re-derives all of it from ``shared/upstream`` and compares, so the vendored files
 cannot drift from their source; it also vendors every supported release into an empty tree with this
@@ -57,6 +59,12 @@ CHART_NAME = "aws-load-balancer-controller"
 
 # Upstream's file name of each partition variant the project supports (iso*, eusc partitions are not).
 PARTITION_FILES = {"aws": "iam_policy.json", "aws-cn": "iam_policy_cn.json", "aws-us-gov": "iam_policy_us-gov.json"}
+# The optional policies of controller features (eks_lbc/features.py), where a controller tag publishes them.
+FEATURE_POLICIES = POLICIES / "feature_policies.json"
+FEATURE_FILES = {
+    "certificate-management": "iam_policy_acm_certs.json",
+    "global-accelerator": "aga_controller_iam_policy.json",
+}
 # What a chart folder must hold to be vendored; README, .helmignore and the other templates are copied when present.
 REQUIRED_CHART_FILES = (
     "Chart.yaml",
@@ -166,9 +174,36 @@ def ecr_data(tsv: Path) -> dict[str, Any]:
     }
 
 
+def feature_gate_data(tsv: Path) -> dict[str, Any]:
+    """Gate name -> default per controller tag, in the TSV's order (tags as listed, gates as declared)."""
+    lines = tsv.read_text("utf-8").splitlines()
+    assert lines[0].split("\t") == ["controller_tag", "gate", "default", "source"], lines[0]
+    controllers: dict[str, dict[str, bool]] = {}
+    for line in lines[1:]:
+        if not line:
+            continue
+        tag, gate, default, _source = line.split("\t")
+        assert default in ("true", "false"), line
+        controllers.setdefault(tag, {})[gate] = default == "true"
+    return {
+        "_comment": [
+            "The AWS Load Balancer Controller's feature gates and their defaults per controller tag; derived by "
+            "tools/vendor_upstream_data.py from shared/upstream chart/feature_gates.tsv, itself read from "
+            "kubernetes-sigs/aws-load-balancer-controller pkg/config/feature_gates.go (the Feature constants' strings "
+            "joined with NewFeatureGates()) at each tag.",
+            "The controller exits at start-up (pflag, exit 2: 'unknown feature: <name>') on any gate not listed for "
+            "its tag, so eks-lbc refuses those before anything is written.",
+        ],
+        "controllers": controllers,
+    }
+
+
 def derive(upstream: Path, repo: Path = REPO) -> dict[str, Any]:
     """Every derived file under ``eks_lbc/data``, relative path -> JSON document, for the charts in ``repo``'s table."""
-    documents: dict[str, Any] = {"ecr_registries.json": ecr_data(upstream / "ecr_accounts.tsv")}
+    documents: dict[str, Any] = {
+        "ecr_registries.json": ecr_data(upstream / "ecr_accounts.tsv"),
+        "feature_gates.json": feature_gate_data(upstream / "chart" / "feature_gates.tsv"),
+    }
     for row in read_table(repo)["charts"]:
         documents[f"chart_values/{row['chart']}.json"] = chart_data(
             upstream / "chart" / row["chart"], row["chart_commit"]
@@ -287,6 +322,22 @@ def vendor_release(upstream: Path, version: str, repo: Path = REPO) -> list[Path
         shutil.copyfile(source, target)
         written.append(target)
         row["policies"][partition] = {"file": relative, "sha256": hashlib.sha256(source.read_bytes()).hexdigest()}
+
+    features: dict[str, Any] = {}
+    for feature, name in FEATURE_FILES.items():
+        source = upstream / "iam_policy" / controller / name
+        if source.is_file():
+            relative = f"{controller}/{name}"
+            shutil.copyfile(source, repo / POLICIES / relative)
+            written.append(repo / POLICIES / relative)
+            features[feature] = {"file": relative, "sha256": hashlib.sha256(source.read_bytes()).hexdigest()}
+    feature_table = (
+        json.loads((repo / FEATURE_POLICIES).read_text("utf-8")) if (repo / FEATURE_POLICIES).is_file() else {}
+    )
+    controllers = {**feature_table.get("controllers", {}), controller: features}
+    feature_table["controllers"] = dict(sorted(controllers.items(), key=lambda item: version_key(item[0][1:])))
+    (repo / FEATURE_POLICIES).write_text(render(feature_table), "utf-8")
+    written.append(repo / FEATURE_POLICIES)
 
     crds = repo / CRDS / version / "crds"
     shutil.rmtree(crds, ignore_errors=True)

@@ -4,12 +4,15 @@ from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
 from eks_lbc.constructs.crd_release import ControllerCrds, CrdRelease
 from eks_lbc.constructs.example_ingress import ExampleIngress
+from eks_lbc.constructs.feature_policy import FeaturePolicy
+from eks_lbc.constructs.gateway_api import GatewayApi
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
 from eks_lbc.constructs.oidc_provider import ExistingOidcProvider, ImportedOidcProvider, OidcProvider, OidcProviderRef
 from eks_lbc.constructs.pod_identity_role import PodIdentityRole
 from eks_lbc.constructs.service_account import ServiceAccount
 from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
+from eks_lbc.constructs.webhook_port_rules import WebhookPortRules
 
 __all__ = [
     "ControllerCrds",
@@ -18,6 +21,8 @@ __all__ = [
     "CrdRelease",
     "ExampleIngress",
     "ExistingOidcProvider",
+    "FeaturePolicy",
+    "GatewayApi",
     "ImportedOidcProvider",
     "IrsaRole",
     "LoadBalancerController",
@@ -26,4 +31,5 @@ __all__ = [
     "PodIdentityRole",
     "ServiceAccount",
     "SubnetDiscoveryTags",
+    "WebhookPortRules",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -10,6 +11,12 @@ from eks_lbc import validation
 from eks_lbc._cdk import Construct, Fn, IamPolicy, TerraformLocal
 from eks_lbc.constructs._inputs import checked, checked_tags, is_token
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.features import (
+    POLICY_FULL,
+    POLICY_TARGET_GROUP_BINDING_ONLY,
+    check_policy_mode,
+    target_group_binding_only_json,
+)
 from eks_lbc.partitions import AWS, SUPPORTED_PARTITIONS, check_partition
 from eks_lbc.policies import policy_document, policy_json
 from eks_lbc.versions import chart_release, default_chart_version
@@ -18,6 +25,11 @@ from eks_lbc.versions import chart_release, default_chart_version
 # so Terraform replaces the policy (and detaches it from the role meanwhile) whenever the description changes.
 DESCRIPTION = (
     "AWS Load Balancer Controller: AWS's published iam_policy.json (release in tag eks-lbc/controller-version)"
+)
+# policy: target-group-binding-only. Switching modes keeps the policy (description changes are ignored, see below):
+# the description is the one of the mode it was created in; the document is always the current mode's.
+TARGET_GROUP_BINDING_ONLY_DESCRIPTION = (
+    "AWS Load Balancer Controller: AWS's TargetGroupBinding-only policy (installation guide, special IAM cases)"
 )
 # The controller release whose published policy this is (a tag: IAM updates tags in place).
 VERSION_TAG = "eks-lbc/controller-version"
@@ -37,11 +49,16 @@ class ControllerPolicy(Construct):
     Policies made by an earlier eks-lbc named the release in their description; Terraform ignores
     description changes (``lifecycle.ignore_changes``), so they are never replaced for it.
 
+    With ``mode="target-group-binding-only"`` the document is instead AWS's minimal policy for
+    TargetGroupBinding only (installation guide, "Special IAM cases"; no ARNs, the same in every
+    partition); the resource keeps its address, so switching the mode is an in-place update.
+
     :param name: IAM policy name (at most 128 characters).
     :param chart_version: chart whose controller release the policy is for; default the newest supported.
     :param partition: ``aws`` (default), ``aws-cn`` or ``aws-us-gov``, or a token resolving to one.
     :param path: IAM path of the policy; default ``/``.
     :param tags: tags of the policy (at most 49: ``eks-lbc/controller-version`` is added); default none.
+    :param mode: ``full`` (default: ``iam_policy.json``) or ``target-group-binding-only``.
     """
 
     def __init__(
@@ -54,8 +71,11 @@ class ControllerPolicy(Construct):
         partition: str = AWS,
         path: str | None = None,
         tags: Mapping[str, str] | None = None,
+        mode: str = POLICY_FULL,
     ) -> None:
         super().__init__(scope, id)
+        check_policy_mode("mode", mode)
+        self.mode = mode
         checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
         if tags and (len(tags) >= validation.TAGS_MAX or VERSION_TAG in tags):
             raise InvalidSetting(
@@ -66,7 +86,13 @@ class ControllerPolicy(Construct):
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
         self.partition = partition
-        if is_token(partition):
+        description = DESCRIPTION
+        if mode == POLICY_TARGET_GROUP_BINDING_ONLY:
+            if not is_token(partition):
+                check_partition("partition", partition)
+            policy = target_group_binding_only_json()
+            description = TARGET_GROUP_BINDING_ONLY_DESCRIPTION
+        elif is_token(partition):
             documents = TerraformLocal(
                 self,
                 "documents",
@@ -79,7 +105,7 @@ class ControllerPolicy(Construct):
             self,
             "policy",
             name=name,
-            description=DESCRIPTION,
+            description=description,
             policy=policy,
             path=path,
             tags={**(checked_tags("tags", tags) or {}), VERSION_TAG: self.controller_version},
@@ -93,6 +119,8 @@ class ControllerPolicy(Construct):
 
         None when the partition is a token: the document is chosen at plan time.
         """
+        if self.mode == POLICY_TARGET_GROUP_BINDING_ONLY:
+            return json.loads(target_group_binding_only_json())
         if is_token(self.partition):
             return None
         return policy_document(self.chart_version, self.partition)

@@ -14,6 +14,7 @@ from eks_lbc.chart_values import chart_values, check_extra_values, selector_name
 from eks_lbc.constructs._inputs import checked, flag, is_token
 from eks_lbc.defaults import DEFAULT_REPLICAS, DEFAULT_SERVICE_MUTATOR_WEBHOOK, DEFAULT_ZONE_SPREAD
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.features import check_gates, helm_value_gates, merge_gates
 from eks_lbc.images import REGIONAL, REGIONAL_REPOSITORY_PATH, regional_registries, regional_repository
 from eks_lbc.versions import CHART_NAME, CHART_REPOSITORY, chart_release, default_chart_version
 
@@ -78,7 +79,11 @@ class ControllerRelease(Construct):
     :param enable_service_mutator_webhook: the chart's ``enableServiceMutatorWebhook``; default False.
     :param values: further chart values, deep-merged over the construct's own; keys are checked
         against the pinned chart (a misspelt key is an error, not silently ignored) and keys this
-        construct sets are refused (see :data:`eks_lbc.chart_values.OWNED_VALUES`).
+        construct sets are refused (see :data:`eks_lbc.chart_values.OWNED_VALUES`). Feature gates in
+        ``controllerConfig.featureGates`` must be gates of the chart's controller.
+    :param feature_gates: controller feature gates (name -> bool), merged into
+        ``controllerConfig.featureGates``; each must be a gate of the chart's controller (it exits at
+        start-up on an unknown one), and none may also be in ``values``. Default none.
     :param depends_on: resources that must exist before the controller starts
         (the service account and the role's policy attachment).
     :param timeout_seconds: how long Helm waits for the release to become ready (default 600).
@@ -120,6 +125,7 @@ class ControllerRelease(Construct):
         chart_repository: str | None = None,
         chart_repository_username: str | None = None,
         chart_repository_password: str | None = None,
+        feature_gates: Mapping[str, bool] | None = None,
         skip_crds: bool = False,
     ) -> None:
         super().__init__(scope, id)
@@ -138,6 +144,17 @@ class ControllerRelease(Construct):
         validation.zone_spread("zone_spread", zone_spread)
         extra = check_extra_values("values", values or {}, self.chart_version)
         chart = chart_values(self.chart_version)
+        value_gates = helm_value_gates(extra)
+        if value_gates is not None:
+            check_gates("values.controllerConfig.featureGates", value_gates, self.chart_version)
+        gates = merge_gates(
+            "feature_gates",
+            value_gates,
+            check_gates("feature_gates", feature_gates or {}, self.chart_version),
+            "values.controllerConfig.featureGates",
+        )
+        # The controller's gates as rendered into --feature-gates (empty: the chart's defaults).
+        self.feature_gates = gates
 
         repository = self._repository(image_repository, region)
         if image_tag is not None:
@@ -162,6 +179,8 @@ class ControllerRelease(Construct):
             static["podDisruptionBudget"] = {"maxUnavailable": 1}
         if zone_spread != "off":
             static["topologySpreadConstraints"] = [self._zone_spread(zone_spread, extra)]
+        if gates:
+            static["controllerConfig"] = {"featureGates": gates}
         computed: list[ReleaseSet] = []
         for key, value in scalars.items():
             if value is None:

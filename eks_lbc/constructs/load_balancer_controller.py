@@ -9,15 +9,18 @@ from eks_lbc import validation
 from eks_lbc._cdk import Construct, DataAwsCallerIdentity, DataAwsPartition
 from eks_lbc.chart_values import check_extra_values
 from eks_lbc.constructs._addresses import logical_id, path_in_stack
-from eks_lbc.constructs._inputs import checked, known_partition
+from eks_lbc.constructs._inputs import checked, flag, is_token, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
-from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.controller_release import ControllerRelease, merge_values
 from eks_lbc.constructs.crd_release import ControllerCrds
+from eks_lbc.constructs.feature_policy import FeaturePolicy
+from eks_lbc.constructs.gateway_api import GatewayApi
 from eks_lbc.constructs.irsa_role import IrsaRole
 from eks_lbc.constructs.oidc_provider import OidcProvider, OidcProviderRef
 from eks_lbc.constructs.pod_identity_role import PodIdentityRole
 from eks_lbc.constructs.service_account import AUDIENCE_ANNOTATION, ServiceAccount
 from eks_lbc.constructs.subnet_tags import SubnetDiscoveryTags
+from eks_lbc.constructs.webhook_port_rules import WebhookPortRules, webhook_port
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
     DEFAULT_REPLICAS,
@@ -30,6 +33,24 @@ from eks_lbc.defaults import (
     default_iam_name,
 )
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.features import (
+    CERTIFICATE_MANAGEMENT,
+    FEATURE_TABLE,
+    GLOBAL_ACCELERATOR,
+    POLICY_FULL,
+    POLICY_TARGET_GROUP_BINDING_ONLY,
+    TGB_ONLY_VALUES,
+    check_feature,
+    check_gates,
+    check_helm_values,
+    check_policy_mode,
+    gates_for,
+    helm_value_gates,
+    merge_gates,
+    owned_gates,
+)
+from eks_lbc.features import controller_gates as controller_gates_of
+from eks_lbc.gateway_api import check_gateway_api, gateway_gates
 from eks_lbc.versions import check_pod_identity, default_chart_version
 
 # The role's construct id with either identity: switching `identity` changes its trust policy in place (one
@@ -38,6 +59,12 @@ from eks_lbc.versions import check_pod_identity, default_chart_version
 ROLE_ID = "irsa-role"
 # Where Pod Identity's role, attachment and association were before: `moved` blocks bring existing state along.
 LEGACY_POD_IDENTITY_ROLE_ID = "pod-identity-role"
+# Construct ids (Terraform addresses) and IAM name suffixes of the optional feature policies.
+FEATURE_POLICY_IDS = {
+    CERTIFICATE_MANAGEMENT: "certificate-management-policy",
+    GLOBAL_ACCELERATOR: "global-accelerator-policy",
+}
+FEATURE_POLICY_SUFFIXES = {CERTIFICATE_MANAGEMENT: "-acm-certs", GLOBAL_ACCELERATOR: "-global-accelerator"}
 
 
 class LoadBalancerController(Construct):
@@ -61,6 +88,11 @@ class LoadBalancerController(Construct):
       with ``skip_crds``, ordered after the CRDs, the service account, the attachment and the Pod Identity
       association);
     - ``subnet-tags`` (:class:`SubnetDiscoveryTags`) when subnets are given;
+    - ``certificate-management-policy`` / ``global-accelerator-policy`` (:class:`FeaturePolicy`, attached
+      to the role under the same ids) when those features are on;
+    - ``webhook-port-rules`` (:class:`WebhookPortRules`) when node security groups are given;
+    - ``gateway-api`` (:class:`GatewayApi`: the Gateway API CRDs and the ``alb``/``nlb`` GatewayClasses,
+      the controller release after the CRDs) with ``gateway_api``;
     - ``partition`` (``data.aws_partition``) only when the partition can be known neither from
       ``partition`` nor from a concrete ``region``.
 
@@ -109,6 +141,23 @@ class LoadBalancerController(Construct):
         (a mirror); default eks-charts. See :class:`ControllerRelease` for it and the two credential options.
     :param chart_repository_username: username for a private repository; default none.
     :param chart_repository_password: its password, a token only (never a literal); default none.
+    :param feature_gates: controller feature gates (name -> bool) merged into the chart's
+        ``controllerConfig.featureGates``: each must be a gate of the pinned controller, and gates the
+        options below set are refused, naming the option. Default none (the controller's defaults).
+    :param certificate_management: attach AWS's ``iam_policy_acm_certs.json`` and turn on gate
+        ``EnableCertificateManagement`` (controller v3.3.0 and later); default False.
+    :param global_accelerator: attach AWS's ``aga_controller_iam_policy.json`` and turn on gates
+        ``GlobalAcceleratorController`` and ``EnableRGTAPI`` (controller v2.17.0 and later, commercial
+        partition only); default False.
+    :param policy: ``full`` (default: AWS's ``iam_policy.json``) or ``target-group-binding-only``: AWS's
+        minimal policy, with the Service controller and Gateway API gates off and Ingresses kept away
+        (no IngressClass ``alb``, the ``kubernetes.io/ingress.class`` annotation disabled).
+    :param node_security_group_ids: node security groups to open to the control plane on the webhook port
+        (TCP 9443, or ``helm_values["webhookBindPort"]``); default none. Needs ``cluster_security_group_id``.
+    :param cluster_security_group_id: the EKS cluster security group (source of those rules); may be a token.
+    :param gateway_api: install the Gateway API standard-channel CRDs of the release the pinned controller is
+        built for and GatewayClasses ``alb``/``nlb``, and set the Gateway gates on explicitly (charts whose
+        controller names its Gateway API release: 3.5.0); default False (the controller's auto-detection).
     """
 
     def __init__(
@@ -146,8 +195,34 @@ class LoadBalancerController(Construct):
         chart_repository: str | None = None,
         chart_repository_username: str | None = None,
         chart_repository_password: str | None = None,
+        feature_gates: Mapping[str, bool] | None = None,
+        certificate_management: bool = False,
+        global_accelerator: bool = False,
+        policy: str = POLICY_FULL,
+        node_security_group_ids: Sequence[str] = (),
+        cluster_security_group_id: str | None = None,
+        gateway_api: bool = False,
     ) -> None:
         super().__init__(scope, id)
+        if is_token(policy):
+            raise InvalidSetting(
+                "policy", policy, "a concrete policy mode: it chooses the IAM policy and the chart values"
+            )
+        features = tuple(
+            feature
+            for feature, on in (
+                (CERTIFICATE_MANAGEMENT, flag("certificate_management", certificate_management)),
+                (GLOBAL_ACCELERATOR, flag("global_accelerator", global_accelerator)),
+            )
+            if on
+        )
+        check_policy_mode(
+            "policy",
+            policy,
+            features=features,
+            enable_service_mutator_webhook=flag("enable_service_mutator_webhook", enable_service_mutator_webhook),
+            gateway_api=flag("gateway_api", gateway_api),
+        )
         checked(validation.choice(IDENTITIES), "identity", identity)
         checked(validation.iam_name_prefix, "iam_name_prefix", iam_name_prefix)
         name = iam_name_prefix + (iam_name or default_iam_name(cluster_name))
@@ -198,12 +273,51 @@ class LoadBalancerController(Construct):
             partition=self.partition,
             path=iam_path,
             tags=tags,
+            mode=policy,
         )
+        chart = self.policy.chart_version
         # Checked here too so an error names this construct's property.
-        helm_values = check_extra_values("helm_values", helm_values or {}, self.policy.chart_version)
+        helm_values = check_extra_values("helm_values", helm_values or {}, chart)
+        for feature in features:
+            check_feature(FEATURE_TABLE[feature].option, chart, feature, known)
+        if gateway_api:
+            check_gateway_api("gateway_api", chart)
+        check_helm_values("helm_values", helm_values, chart, policy, features, gateway_api)
+        setting_gates = check_gates(
+            "feature_gates", feature_gates or {}, chart, owned_gates(policy, features, gateway_api)
+        )
+        merge_gates(
+            "feature_gates", helm_value_gates(helm_values), setting_gates, "helm_values.controllerConfig.featureGates"
+        )
+        # The featureGates option's gates and eks-lbc's own (the helm_values ones stay in helm_values).
+        controller_gates = {
+            **setting_gates,
+            **gates_for(self.policy.controller_version, features=features, policy=policy),
+        }
+        if gateway_api:
+            controller_gates.update(gateway_gates(controller_gates_of(self.policy.controller_version)))
+        if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
+            helm_values = merge_values(dict(TGB_ONLY_VALUES), helm_values)
+        self.policy_mode = policy
         attachment = self.role.attach_policy("controller-policy", self.policy.arn)
         # Pod Identity deployments made before keep their resources: Terraform `moved` blocks, old -> new address.
         self.earlier_addresses = self._earlier_pod_identity_addresses()
+        self.feature_policies: dict[str, FeaturePolicy] = {}
+        feature_attachments = []
+        for feature in features:
+            self.feature_policies[feature] = FeaturePolicy(
+                self,
+                FEATURE_POLICY_IDS[feature],
+                feature=feature,
+                name=name + FEATURE_POLICY_SUFFIXES[feature],
+                chart_version=chart,
+                partition=known,
+                path=iam_path,
+                tags=tags,
+            )
+            feature_attachments.append(
+                self.role.attach_policy(FEATURE_POLICY_IDS[feature], self.feature_policies[feature].arn)
+            )
         self.service_account = ServiceAccount(
             self,
             "service-account",
@@ -219,8 +333,28 @@ class LoadBalancerController(Construct):
             if public_subnet_ids or private_subnet_ids
             else None
         )
+        self.webhook_port_rules = None
+        if node_security_group_ids:
+            if cluster_security_group_id is None:
+                raise InvalidSetting(
+                    "cluster_security_group_id",
+                    None,
+                    "the EKS cluster security group, the source of the webhook port rules",
+                )
+            self.webhook_port_rules = WebhookPortRules(
+                self,
+                "webhook-port-rules",
+                node_security_group_ids=node_security_group_ids,
+                cluster_security_group_id=cluster_security_group_id,
+                port=webhook_port(helm_values),
+            )
         self.crds = ControllerCrds(self, "crds", namespace=namespace, chart_version=self.policy.chart_version)
-        prerequisites: list[Any] = [self.crds.release, self.service_account.resource, attachment]
+        prerequisites: list[Any] = [self.crds.release, self.service_account.resource, attachment, *feature_attachments]
+        self.gateway_api = None
+        if gateway_api:
+            # Explicit Gateway gates stop the controller if their CRDs are missing: it starts after them.
+            self.gateway_api = GatewayApi(self, "gateway-api", namespace=namespace, chart_version=chart)
+            prerequisites.append(self.gateway_api.crds.release)
         if isinstance(self.role, PodIdentityRole):
             prerequisites.append(self.role.association)
         self.release = ControllerRelease(
@@ -239,6 +373,7 @@ class LoadBalancerController(Construct):
             zone_spread=zone_spread,
             enable_service_mutator_webhook=enable_service_mutator_webhook,
             values=helm_values,
+            feature_gates=controller_gates,
             depends_on=prerequisites,
             chart_repository=chart_repository,
             chart_repository_username=chart_repository_username,

@@ -41,6 +41,8 @@ class LoadBalancerControllerStack(TerraformStack):
     by the helm provider with ``data.aws_ecr_authorization_token`` (id ``chart-repository-token``); with
     ``cluster.chart_repository_username`` the password is the sensitive Terraform variable
     ``chart_repository_password`` (``TF_VAR_chart_repository_password``), never a value in the JSON.
+    With ``cluster.node_security_group_ids`` the webhook port rules' source is the cluster's own
+    security group, ``vpc_config[0].cluster_security_group_id`` of the same data source.
 
     With ``cluster.example_ingress`` it also deploys :class:`ExampleIngress` (id ``example-ingress``)
     and outputs its ALB's hostname.
@@ -97,6 +99,17 @@ class LoadBalancerControllerStack(TerraformStack):
             chart_repository=cluster.chart_repository,
             chart_repository_username=cluster.chart_repository_username,
             chart_repository_password=repository_password,
+            feature_gates=cluster.feature_gates,
+            certificate_management=cluster.certificate_management,
+            global_accelerator=cluster.global_accelerator,
+            policy=cluster.policy,
+            gateway_api=cluster.gateway_api,
+            node_security_group_ids=cluster.node_security_group_ids,
+            cluster_security_group_id=(
+                eks.get_string_attribute("vpc_config[0].cluster_security_group_id")
+                if cluster.node_security_group_ids
+                else None
+            ),
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
@@ -113,6 +126,20 @@ class LoadBalancerControllerStack(TerraformStack):
                 "pod_identity_association_arn",
                 value=self.controller.pod_identity_association_arn,
                 description="the EKS Pod Identity association of the controller's service account",
+            )
+        for feature, feature_policy in self.controller.feature_policies.items():
+            TerraformOutput(
+                self,
+                f"{feature.replace('-', '_')}_policy_arn",
+                value=feature_policy.arn,
+                description=f"AWS's IAM policy for the controller's {feature.replace('-', ' ')}",
+            )
+        if self.controller.gateway_api is not None:
+            TerraformOutput(
+                self,
+                "gateway_api_version",
+                value=self.controller.gateway_api.version,
+                description="Gateway API release whose standard-channel CRDs are installed",
             )
         TerraformOutput(
             self, "chart_version", value=self.controller.chart_version, description="installed chart version"

@@ -8,8 +8,12 @@ permissions boundary, tags) and the state in S3 (KMS-encrypted, S3 lock file). `
 is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules, its chart
 from a private ECR mirror (the helm provider's login reads ``data.aws_ecr_authorization_token``).
 ``twin`` is the default's cluster name in another region (``us-east-1``): a cluster of its own, which
-must share neither a state nor an IAM name with the default (issue 13). The Terraform-on-moto tier
-applies ``default``, ``non-default`` and ``twin`` (:data:`APPLIED_ON_MOTO`) and validates all four
+must share neither a state nor an IAM name with the default (issue 13).
+``capabilities`` turns on the controller capabilities that touch AWS (the ACM certificates and
+Global Accelerator policies, webhook port rules on node security groups with a custom
+``webhookBindPort``, feature gates) and the Gateway API; ``least-privilege`` is the TargetGroupBinding-only
+policy mode. The Terraform-on-moto tier
+applies all but the Pod Identity one (:data:`APPLIED_ON_MOTO`) and validates all
 (:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API); checkov scans them all.
 
 :data:`SWITCHED` are the same clusters with another setting, synthesized by a second app (their stack
@@ -18,7 +22,8 @@ back from on the applied default stack.
 
 Values that name things in the account are fixed here and created in moto beforehand under
 exactly those names (the boundary policies, the state bucket and its KMS alias); subnet ids,
-which moto chooses itself, are placeholders the tier swaps for moto's (:data:`SUBNET_PLACEHOLDERS`).
+and security group ids, which moto chooses itself, are placeholders the tier swaps for moto's
+(:data:`SUBNET_PLACEHOLDERS`, :data:`SECURITY_GROUP_PLACEHOLDERS`).
 
 Each runtime (cdktf, cdktn) synthesizes in a process of its own (``python -m
 tests.integration.stacks OUTDIR`` with ``EKS_LBC_RUNTIME``; one process imports one runtime),
@@ -56,6 +61,11 @@ SUBNET_PLACEHOLDERS = {
     "non-default": ("subnet-0a00000000000000a", "subnet-0a00000000000000b"),
     "pod-identity": ("subnet-0b00000000000000a", "subnet-0b00000000000000b"),  # validated only: left as they are
 }
+
+# key -> node security group id placeholders; the tier creates the groups in the moto cluster's VPC.
+SECURITY_GROUP_PLACEHOLDERS = {"capabilities": ("sg-0c00000000000000a", "sg-0c00000000000000b")}
+# Not the chart's default 9443: the rules must follow the chart's webhookBindPort.
+CAPABILITIES_WEBHOOK_PORT = 9444
 
 
 def boundary_arn(partition: str) -> str:
@@ -99,6 +109,21 @@ def configurations() -> dict[str, ClusterSettings]:
             image_repository=f"{ACCOUNT_ID}.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror/aws-load-balancer-controller",
         ),
         "twin": ClusterSettings(cluster_name="demo", region="us-east-1"),
+        "capabilities": ClusterSettings(
+            cluster_name="capable",
+            region="us-east-1",
+            certificate_management=True,
+            global_accelerator=True,
+            feature_gates=MappingProxyType({"SubnetsClusterTagCheck": False}),
+            node_security_group_ids=SECURITY_GROUP_PLACEHOLDERS["capabilities"],
+            helm_values={"webhookBindPort": CAPABILITIES_WEBHOOK_PORT},
+            gateway_api=True,
+        ),
+        "least-privilege": ClusterSettings(
+            cluster_name="binder",
+            region="eu-west-1",
+            policy="target-group-binding-only",
+        ),
     }
 
 
@@ -108,7 +133,7 @@ def switched_configurations() -> dict[str, ClusterSettings]:
 
 
 # The stacks the Terraform tier applies (all IRSA), and the ones it validates.
-APPLIED_ON_MOTO = ("default", "non-default", "twin")
+APPLIED_ON_MOTO = ("default", "non-default", "twin", "capabilities", "least-privilege")
 VALIDATED_ON_MOTO = (*APPLIED_ON_MOTO, "pod-identity")
 SWITCHED = ("default",)
 

@@ -61,7 +61,11 @@ def test_every_stack_and_its_iam_policy_were_actually_scanned(checkov_scans, syn
             scanned = {c["resource"].rsplit(".", 1)[-1] for c in json_results if c["file_abs_path"] == str(stack.file)}
             assert set(expected) <= scanned, (runtime, stack.key, sorted(set(expected) - scanned))
     policy_results = by_type["terraform"]["results"]["passed_checks"]
-    assert len(checkov_scans.policy_view) == sum(len(stacks) for stacks in synthesized_by_runtime.values())
+    assert len(checkov_scans.policy_view) == sum(
+        len(stack.document["resource"]["aws_iam_policy"])
+        for stacks in synthesized_by_runtime.values()
+        for stack in stacks.values()
+    )
     assert {c["check_id"] for c in policy_results} >= {"CKV_AWS_286", "CKV_AWS_287", "CKV_AWS_288", "CKV_AWS_289"}
 
 

@@ -58,17 +58,20 @@ All of it runs once, in a background thread that starts when collection ends
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from eks_lbc import _cdk
 from eks_lbc.constructs.controller_policy import VERSION_TAG
+from eks_lbc.defaults import default_iam_name
+from eks_lbc.features import feature_policy_json, target_group_binding_only_json
 from eks_lbc.partitions import partition_of
 from eks_lbc.policies import policy_document
 from eks_lbc.versions import chart_release
 from tests.integration import terraform as tf
-from tests.integration.stacks import APPLIED_ON_MOTO, RUNTIMES, TAGS, VALIDATED_ON_MOTO
+from tests.integration.stacks import APPLIED_ON_MOTO, CAPABILITIES_WEBHOOK_PORT, RUNTIMES, TAGS, VALIDATED_ON_MOTO
 from tests.integration.tiers import MotoCycle
 from tests.support import differences
 
@@ -172,12 +175,23 @@ def test_trust_conditions_are_keyed_by_the_issuer_host(cycle, key):
     }
 
 
+FEATURE_OUTPUTS = {
+    "certificate-management": "certificate_management_policy_arn",
+    "global-accelerator": "global_accelerator_policy_arn",
+}
+
+
 def test_role_has_exactly_the_vendored_policy_attached(cycle, key):
     role, policy, _ = created(cycle, key)
-    assert role["attached"] == [cycle.outputs[key]["policy_arn"]]
-    assert role["inline"] == []
     settings = settings_of(cycle, key)
-    assert policy["document"] == policy_document(settings.chart_version, partition_of(settings.region))
+    features = [f for f in FEATURE_OUTPUTS if getattr(settings, f.replace("-", "_"))]
+    expected = [cycle.outputs[key]["policy_arn"], *(cycle.outputs[key][FEATURE_OUTPUTS[f]] for f in features)]
+    assert sorted(role["attached"]) == sorted(expected)
+    assert role["inline"] == []
+    if settings.policy == "target-group-binding-only":
+        assert policy["document"] == json.loads(target_group_binding_only_json())
+    else:
+        assert policy["document"] == policy_document(settings.chart_version, partition_of(settings.region))
 
 
 def test_iam_names_and_outputs(cycle, key):
@@ -198,6 +212,9 @@ def test_destroy_removes_what_apply_created(cycle, key):
         assert outputs["oidc_provider_arn"] in destroyed["oidc_providers"]
     else:
         assert outputs["oidc_provider_arn"] not in destroyed["oidc_providers"]
+    for output in FEATURE_OUTPUTS.values():
+        if output in outputs:
+            assert outputs[output] not in destroyed["policies"]
     assert cycle.clusters[key].role_name in destroyed["roles"]  # the cluster's own role, not the stack's, stays
 
 
@@ -242,6 +259,42 @@ def test_subnet_discovery_tags_applied_and_removed(cycle):
         assert cycle.subnet_tags["applied"][public] == {"kubernetes.io/role/elb": "1"}, key
         assert cycle.subnet_tags["applied"][private] == {"kubernetes.io/role/internal-elb": "1"}, key
         assert cycle.subnet_tags["destroyed"][public] == cycle.subnet_tags["destroyed"][private] == {}, key
+
+
+def test_feature_policies_are_awss_documents_under_the_stacks_names(cycle):
+    """certificateManagement and globalAccelerator: AWS's two policies, attached next to the main one."""
+    key = "capabilities"
+    view, outputs = view_of(cycle, key), cycle.outputs[key]
+    name = default_iam_name(settings_of(cycle, key).cluster_name)
+    controller = chart_release(settings_of(cycle, key).chart_version).controller
+    for feature, output in FEATURE_OUTPUTS.items():
+        policy = view["policies"][outputs[output]]
+        assert policy["document"] == json.loads(feature_policy_json(controller, feature)), feature
+        assert policy["name"] == name + {"certificate-management": "-acm-certs"}.get(feature, "-global-accelerator")
+
+
+def test_target_group_binding_only_policy_is_applied(cycle):
+    key = "least-privilege"
+    policy = view_of(cycle, key)["policies"][cycle.outputs[key]["policy_arn"]]
+    (statement,) = policy["document"]["Statement"]
+    assert "elasticloadbalancing:RegisterTargets" in statement["Action"]
+    assert not [a for a in statement["Action"] if a.startswith("elasticloadbalancing:Create")]
+    assert not any(o.endswith("_policy_arn") and o != "policy_arn" for o in cycle.outputs[key])
+
+
+def test_webhook_port_rules_let_the_cluster_security_group_reach_the_nodes(cycle):
+    """nodeSecurityGroupIds: one rule per node group, TCP webhookBindPort from the cluster security group."""
+    groups = cycle.security_groups["capabilities"]
+    assert len(groups["nodes"]) == 2
+    for node_group in groups["nodes"]:
+        (rule,) = cycle.node_group_rules["applied"][node_group]
+        assert rule == {
+            "protocol": "tcp",
+            "ports": (CAPABILITIES_WEBHOOK_PORT, CAPABILITIES_WEBHOOK_PORT),
+            "source": groups["cluster"],
+            "description": "AWS Load Balancer Controller webhooks, from the EKS control plane",
+        }
+        assert cycle.node_group_rules["destroyed"][node_group] == []
 
 
 def test_pod_identity_stack_passes_validate_with_the_others(cycle):

@@ -30,6 +30,7 @@ from tests.integration.stacks import (
     BOUNDARY_NAME,
     BOUNDARY_PATH,
     RUNTIMES,
+    SECURITY_GROUP_PLACEHOLDERS,
     STATE_BUCKET,
     SUBNET_PLACEHOLDERS,
     SWITCHED,
@@ -195,6 +196,10 @@ class MotoCycle:
     switched_parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the switched AWS part applied
     # The default stack's upgrade path (UPGRADE_PATH, then the default chart), one entry per apply, oldest first.
     upgrade: list[UpgradeStep] = field(default_factory=list)
+    # key -> {"cluster": the cluster security group, "nodes": [node security groups]}, made in moto before apply
+    security_groups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # "applied" / "destroyed" -> node security group id -> its ingress rules (describe_security_groups)
+    node_group_rules: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)  # "<runtime> <command>", in order, each one succeeded
     timings: list[tuple[str, float]] = field(default_factory=list)
     error: str | None = None
@@ -213,6 +218,62 @@ def with_subnets(part: dict[str, Any], key: str, cluster: EksCluster) -> dict[st
 def with_moved(part: dict[str, Any], stack: SynthesizedStack) -> dict[str, Any]:
     """``part`` with the ``moved`` blocks the app wrote beside the stack (``moved.tf``), as Terraform JSON."""
     return {**part, "moved": stack.moved} if stack.moved else part
+# Where the stack reads the cluster security group (LoadBalancerControllerStack: data.aws_eks_cluster "cluster").
+CLUSTER_SECURITY_GROUP_EXPRESSION = "${data.aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id}"
+
+
+def _create_security_groups(server: MotoServer, record: MotoCycle) -> None:
+    """The cluster security group EKS would have made, and the node groups' own, in each cluster's VPC.
+
+    moto's EKS does not create a cluster security group, and ``describe_cluster`` reports no
+    ``clusterSecurityGroupId`` (so ``data.aws_eks_cluster`` reads an empty string): the tier makes one here
+    and :func:`with_security_groups` puts its id where the stack reads it. Nothing else is simulated.
+    """
+    for key, placeholders in SECURITY_GROUP_PLACEHOLDERS.items():
+        if key not in record.clusters:
+            continue
+        cluster = record.clusters[key]
+        ec2 = server.client("ec2", cluster.region)
+        names = [(f"eks-cluster-sg-{cluster.name}", "EKS created security group (simulated)")]
+        names += [(f"{cluster.name}-nodes-{i}", "custom node group security group") for i in range(len(placeholders))]
+        ids = [
+            ec2.create_security_group(GroupName=name, Description=text, VpcId=cluster.vpc_id)["GroupId"]
+            for name, text in names
+        ]
+        record.security_groups[key] = {"cluster": ids[0], "nodes": ids[1:]}
+
+
+def with_security_groups(part: dict[str, Any], key: str, groups: dict[str, Any] | None) -> dict[str, Any]:
+    """``part`` with the node security group placeholders replaced by moto's, and the cluster security group's id
+    where the stack reads it from ``data.aws_eks_cluster`` (moto reports none: see :func:`_create_security_groups`)."""
+    if key not in SECURITY_GROUP_PLACEHOLDERS or groups is None:
+        return part
+    text = json.dumps(part)
+    if CLUSTER_SECURITY_GROUP_EXPRESSION not in text:
+        raise tf.HarnessError(f"{key}: the stack no longer reads {CLUSTER_SECURITY_GROUP_EXPRESSION}")
+    text = text.replace(CLUSTER_SECURITY_GROUP_EXPRESSION, groups["cluster"])
+    for placeholder, group in zip(SECURITY_GROUP_PLACEHOLDERS[key], groups["nodes"], strict=True):
+        text = text.replace(placeholder, group)
+    return json.loads(text)
+
+
+def _node_group_rules(server: MotoServer, record: MotoCycle) -> dict[str, list[dict[str, Any]]]:
+    """Node security group -> its ingress permissions (DescribeSecurityGroups), one entry per source group."""
+    rules: dict[str, list[dict[str, Any]]] = {}
+    for key, groups in record.security_groups.items():
+        ec2 = server.client("ec2", record.clusters[key].region)
+        for group in ec2.describe_security_groups(GroupIds=groups["nodes"])["SecurityGroups"]:
+            rules[group["GroupId"]] = [
+                {
+                    "protocol": permission["IpProtocol"],
+                    "ports": (permission.get("FromPort"), permission.get("ToPort")),
+                    "source": pair["GroupId"],
+                    "description": pair.get("Description"),
+                }
+                for permission in group["IpPermissions"]
+                for pair in permission.get("UserIdGroupPairs", [])
+            ] + [{"cidr": r["CidrIp"]} for permission in group["IpPermissions"] for r in permission.get("IpRanges", [])]
+    return rules
 
 
 def s3_backend_on(server: MotoServer, backend: dict[str, Any]) -> dict[str, Any]:
@@ -326,9 +387,14 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
             settings = stacks["cdktf"][key].settings
             record.clusters[key] = create_eks_cluster(server, settings.cluster_name, settings.region)
         _prepare_account(server, record)
+        _create_security_groups(server, record)
         for runtime in RUNTIMES:
             record.parts[runtime] = {
-                key: with_subnets(tf.aws_part(stacks[runtime][key].document, endpoint=server.url), key, cluster)
+                key: with_security_groups(
+                    with_subnets(tf.aws_part(stacks[runtime][key].document, endpoint=server.url), key, cluster),
+                    key,
+                    record.security_groups.get(key),
+                )
                 for key, cluster in record.clusters.items()
             }
         record.validated = {
@@ -379,6 +445,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
             record.outputs = runner.outputs()
             record.applied = {p: iam_view(server, r) for p, r in PARTITION_REGIONS.items()}
             record.subnet_tags["applied"] = _subnet_tags(server, record)
+            record.node_group_rules["applied"] = _node_group_rules(server, record)
             s3 = server.client("s3", "us-gov-west-1")
             for item in s3.list_objects_v2(Bucket=STATE_BUCKET).get("Contents", []):
                 head = s3.head_object(Bucket=STATE_BUCKET, Key=item["Key"])
@@ -406,6 +473,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
         record.steps.append("cdktn destroy")
         record.destroyed = {p: iam_view(server, r) for p, r in PARTITION_REGIONS.items()}
         record.subnet_tags["destroyed"] = _subnet_tags(server, record)
+        record.node_group_rules["destroyed"] = _node_group_rules(server, record)
         s3 = server.client("s3", "us-gov-west-1")
         record.state_after_destroy = [o["Key"] for o in s3.list_objects_v2(Bucket=STATE_BUCKET).get("Contents", [])]
     except Exception:  # recorded: each test then fails with it

@@ -464,3 +464,56 @@ def test_no_access_settings_no_access_configuration(default_stack):
     assert default_stack["provider"]["kubernetes"][0]["exec"][0]["args"] == [
         "eks", "get-token", "--cluster-name", "demo", "--region", "ap-northeast-1",
     ]  # fmt: skip
+CAPABILITIES = dict(
+    cluster_name="capable",
+    region="us-east-1",
+    certificate_management=True,
+    global_accelerator=True,
+    feature_gates={"SubnetsClusterTagCheck": False},
+    node_security_group_ids=("sg-0123456789abcdef0", "sg-0a1b2c3d"),
+    helm_values={"webhookBindPort": 9444},
+    gateway_api=True,
+)
+LEAST_PRIVILEGE = dict(cluster_name="binder", region="eu-west-1", policy="target-group-binding-only")
+
+
+@pytest.mark.runtime("cdktf")
+def test_capabilities_stack_snapshot(snapshot_json):
+    """ACM certificates and Global Accelerator policies, feature gates, webhook port rules."""
+    assert synth(build(**CAPABILITIES)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_capabilities_stack_snapshot_cdktn(snapshot_json):
+    assert synth(build(**CAPABILITIES)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktf")
+def test_least_privilege_stack_snapshot(snapshot_json):
+    """policy: target-group-binding-only."""
+    assert synth(build(**LEAST_PRIVILEGE)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_least_privilege_stack_snapshot_cdktn(snapshot_json):
+    assert synth(build(**LEAST_PRIVILEGE)) == snapshot_json
+
+
+def test_webhook_port_rules_come_from_the_clusters_own_security_group():
+    out = synth(build(**CAPABILITIES))
+    cluster = address(out, "data", "aws_eks_cluster")
+    rule = only(out, "resource", "aws_security_group_rule")
+    assert rule["source_security_group_id"] == f"${{{cluster}.vpc_config[0].cluster_security_group_id}}"
+    assert (rule["from_port"], rule["to_port"]) == (9444, 9444)
+    values = yaml.safe_load(controller_release(out)["values"][0])
+    assert values["webhookBindPort"] == 9444
+    assert values["controllerConfig"]["featureGates"] == {
+        "SubnetsClusterTagCheck": False,
+        "EnableCertificateManagement": True,
+        "GlobalAcceleratorController": True,
+        "EnableRGTAPI": True,
+        "ALBGatewayAPI": True,
+        "NLBGatewayAPI": True,
+        "GatewayListenerSet": True,
+    }
+    assert out["output"]["gateway_api_version"]["value"] == "v1.6.0"
