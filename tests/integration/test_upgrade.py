@@ -43,7 +43,7 @@ def addresses(part: dict[str, Any], kind: str) -> list[str]:
 
 
 def the_policy(step) -> tuple[str, dict[str, Any]]:
-    """The default stack's policy in IAM, found by the name its applied part gives it (other stacks share the account)."""
+    """The default stack's policy in IAM, by the name its applied part gives it (other stacks share the account)."""
     (resource,) = step.part["resource"]["aws_iam_policy"].values()
     ((arn, policy),) = [(a, p) for a, p in step.iam["policies"].items() if a.endswith(f"/{resource['name']}")]
     return arn, policy
