@@ -20,6 +20,8 @@ from importlib import resources
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -101,6 +103,19 @@ def pages(client: Any, operation: str, key: str, **params: Any) -> list[Any]:
     return items
 
 
+@cache
+def _shared_loader() -> botocore.loaders.Loader:
+    return botocore.loaders.Loader()
+
+
+def new_session(profile: str | None = None) -> boto3.session.Session:
+    """A boto3 session (standard credential chain, ``profile`` if given) whose service models are parsed once per
+    process: botocore reads a model's JSON again for every new session (EC2's alone takes most of a second)."""
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _shared_loader())
+    return boto3.session.Session(botocore_session=core, profile_name=profile)
+
+
 class Aws:
     """boto3 clients, one per (profile, service, region), made once and shared by the check threads.
 
@@ -128,7 +143,7 @@ class Aws:
                 try:
                     session = self._sessions.get(profile)
                     if session is None:
-                        session = self._sessions[profile] = boto3.session.Session(profile_name=profile)
+                        session = self._sessions[profile] = new_session(profile)
                     client = session.client(service, region_name=region, config=self._config)
                 except BotoCoreError as error:  # an unknown profile, a broken config file
                     raise Unavailable(f"no {service} client for {region}: {error}") from None

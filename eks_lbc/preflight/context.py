@@ -160,6 +160,7 @@ class ClusterContext:
     def nodes(self) -> list[dict[str, Any]]:
         """Running EC2 instances of the cluster: tagged ``kubernetes.io/cluster/<name>`` or ``eks:cluster-name``."""
         own_tag = CLUSTER_TAG_PREFIX + self.name
+        self.require_cluster()  # no cluster, no nodes to speak of
 
         def describe() -> list[dict[str, Any]]:
             reservations = pages(
