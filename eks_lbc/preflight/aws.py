@@ -64,11 +64,14 @@ def action_of(client: Any, operation: str) -> str:
 def _reason(action: str, error: ClientError) -> str:
     body = error.response.get("Error", {})
     code = str(body.get("Code", ""))
-    message = str(body.get("Message", "")).strip()
+    message = " ".join(str(body.get("Message", "")).split())
+    if message.startswith("<"):  # an HTML error page (a proxy, an emulator): only its status says anything
+        message = f"HTTP {error.response.get('ResponseMetadata', {}).get('HTTPStatusCode', '?')}"
     status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
     if code in DENIED_CODES:
         return f"{action} denied ({code})"
-    if code in NOT_IMPLEMENTED_CODES or (status in (404, 501) and "not yet implemented" in message.lower()):
+    # An API the endpoint does not route answers 404 (or 501) with no AWS error code of its own.
+    if code in NOT_IMPLEMENTED_CODES or status == 501 or (status == 404 and (not code or code.isdigit())):
         return f"{action} is not available at this endpoint ({message or code})"
     return f"{action} failed: {code}: {message}" if message else f"{action} failed: {code}"
 

@@ -71,9 +71,9 @@ def as_text(report: Report) -> str:
     for cluster in report.clusters:
         for result in cluster.results:
             line = f"{result.status.value:<7} {cluster.cluster:<{width_cluster}}  {result.check:<{width_check}}  "
-            line += result.found
+            line += " ".join(result.found.split())  # one line, whatever an API put in a message
             if result.fix:
-                line += f" | fix: {result.fix}"
+                line += f" | fix: {' '.join(result.fix.split())}"
             lines.append(line)
     counts = report.counts()
     accounts = sorted({c.account or "unknown" for c in report.clusters})

@@ -54,11 +54,15 @@ def oidc_provider(ctx: ClusterContext) -> Result:
             return Result(
                 "oidc-provider", Status.OK, f"{arn} exists, created by this stack ({state.where})", details=details
             )
-        where = f"not in this stack's state ({state.where})" if state.exists else f"no state yet ({state.where})"
+        where = (
+            f"not in this stack's state ({state.where})"
+            if state.exists
+            else f"this stack has no state yet ({state.where})"
+        )
         return Result(
             "oidc-provider",
             Status.FAIL,
-            f"{arn} already exists and is {where}: creating it again fails with EntityAlreadyExists",
+            f"{arn} already exists, {where}: creating it again fails with EntityAlreadyExists",
             "oidcProvider: existing",
             details,
         )
@@ -134,12 +138,14 @@ def iam_names(ctx: ClusterContext) -> Result:
         return Result(
             "iam-names", Status.OK, f"{listed} exists, created by this stack ({state.where})", details=details
         )
-    where = f"not in this stack's state ({state.where})" if state.exists else f"no state yet ({state.where})"
+    where = (
+        f"not in this stack's state ({state.where})" if state.exists else f"this stack has no state yet ({state.where})"
+    )
     names = ", ".join(f"{kind} {arn}" for kind, arn in foreign)
     return Result(
         "iam-names",
         Status.FAIL,
-        f"{names} already exists and is {where}: creating it fails with EntityAlreadyExists",
+        f"{names} already exists, {where}: creating it fails with EntityAlreadyExists",
         f"{prefix_fix}, or import it into this stack's state",
         details,
     )

@@ -70,7 +70,7 @@ def webhook_reachable(ctx: ClusterContext) -> Result:
     blocked = []
     for node in nodes:
         for eni in enis(node):
-            group_ids = [g["GroupId"] for g in eni.get("Groups", [])]
+            group_ids = sorted(g["GroupId"] for g in eni.get("Groups", []))
             groups = ctx.security_groups(group_ids)
             if not any(allows(groups[g], port, set(sources), cidrs) for g in group_ids if g in groups):
                 blocked.append((node["InstanceId"], eni["NetworkInterfaceId"], group_ids))
@@ -107,7 +107,7 @@ def node_security_groups(ctx: ClusterContext) -> Result:
     checked = 0
     for node in nodes:
         for eni in enis(node):
-            group_ids = [g["GroupId"] for g in eni.get("Groups", [])]
+            group_ids = sorted(g["GroupId"] for g in eni.get("Groups", []))
             if len(group_ids) < 2:
                 continue  # a single security group is used as it is
             checked += 1
@@ -117,13 +117,13 @@ def node_security_groups(ctx: ClusterContext) -> Result:
                 wrong.append((eni["NetworkInterfaceId"], group_ids, tagged))
     details = {"nodes": len(nodes), "enisWithSeveralGroups": checked, "wrong": [w[0] for w in wrong]}
     if not wrong:
-        return Result(
-            "node-security-groups",
-            Status.OK,
+        found = (
             f"{len(nodes)} node(s); each of {checked} ENI(s) with several security groups has exactly one tagged "
-            f"{own_tag}",
-            details=details,
+            f"{own_tag}"
+            if checked
+            else f"{len(nodes)} node(s); no ENI has several security groups (the controller uses a single one as is)"
         )
+        return Result("node-security-groups", Status.OK, found, details=details)
     eni, group_ids, tagged = wrong[0]
     if tagged:
         fix = f"remove the tag {own_tag} from all but one of {', '.join(tagged)}"
@@ -152,7 +152,7 @@ def imds_hop_limit(ctx: ClusterContext) -> Result:
         if n.get("MetadataOptions", {}).get("HttpTokens") == "required"
         and n.get("MetadataOptions", {}).get("HttpPutResponseHopLimit", 1) < 2
     ]
-    note = "eks-lbc passes the region and VPC id to the controller, so it does not need instance metadata"
+    note = "eks-lbc passes the region and VPC id to the controller (--aws-region, --aws-vpc-id): it needs no IMDS"
     details = {"nodes": len(nodes), "hopLimitOne": low}
     if not low:
         return Result(
@@ -162,7 +162,7 @@ def imds_hop_limit(ctx: ClusterContext) -> Result:
         "imds-hop-limit",
         Status.WARN,
         f"{len(low)} of {len(nodes)} node(s) require IMDSv2 with hop limit 1 ({', '.join(low[:5])}): pods cannot "
-        f"reach instance metadata; {note}, so this only matters to other pods",
+        f"reach instance metadata; {note}, so this matters only to other pods",
         "none needed for eks-lbc; for pods that need IMDS: aws ec2 modify-instance-metadata-options "
         "--instance-id <id> --http-put-response-hop-limit 2",
         details,

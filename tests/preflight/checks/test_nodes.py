@@ -70,7 +70,7 @@ def test_two_tagged_security_groups_on_one_eni_fail(account):
 
 def test_several_untagged_security_groups_on_one_eni_fail(account):
     cluster = account.cluster()
-    first, second = (account.security_group(cluster.vpc_id, n) for n in ("one", "two"))
+    first, second = sorted(account.security_group(cluster.vpc_id, n) for n in ("one", "two"))
     account.node(cluster, cluster.private[0], [first, second])
     found = result(account.preflight(), "node-security-groups")
     assert found.status is Status.FAIL
