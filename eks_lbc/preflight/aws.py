@@ -123,13 +123,20 @@ class Aws:
     """boto3 clients, one per (profile, service, region), made once and shared by the check threads.
 
     boto3 clients are thread-safe; sessions are not, so clients are created under a lock.
-    ``client_hook`` is called with every new client (tests register botocore event handlers with it).
+    ``client_hook`` is called with every new client (tests register botocore event handlers with it);
+    ``clients`` lets several runs share their clients (tests: one set per emulated account).
     """
 
-    def __init__(self, *, max_connections: int = 16, client_hook: Callable[[Any], None] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        max_connections: int = 16,
+        client_hook: Callable[[Any], None] | None = None,
+        clients: dict[tuple[str | None, str, str], Any] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
         self._sessions: dict[str | None, Any] = {}
-        self._clients: dict[tuple[str | None, str, str], Any] = {}
+        self._clients = {} if clients is None else clients
         self._config = Config(
             retries={"mode": "standard", "max_attempts": 3},
             connect_timeout=5,
