@@ -56,7 +56,12 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.iam_role import IamRole
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-    from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
+    from cdktn_provider_helm.provider import (
+        HelmProvider,
+        HelmProviderKubernetes,
+        HelmProviderKubernetesExec,
+        HelmProviderRegistries,
+    )
     from cdktn_provider_helm.release import Release, ReleaseSet
     from cdktn_provider_kubernetes.ingress_v1 import (
         IngressV1,
@@ -105,7 +110,12 @@ else:
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-    from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
+    from cdktf_cdktf_provider_helm.provider import (
+        HelmProvider,
+        HelmProviderKubernetes,
+        HelmProviderKubernetesExec,
+        HelmProviderRegistries,
+    )
     from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
     from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
         IngressV1,
@@ -149,7 +159,11 @@ PROVIDER_CONSTRAINTS: dict[str, tuple[str, str]] = CONSTRAINTS_BY_RUNTIME[RUNTIM
 
 # Imported on first use (``_cdk.DeploymentV1...``, not in ``__all__``): the kubernetes Deployment binding is
 # the largest module the app would import (~0.1 s of every synth) and only the opt-in example Ingress uses it.
-_DEFERRED = {"DeploymentV1": "_kubernetes.deployment_v1"}
+_DEFERRED = {
+    "DeploymentV1": "_kubernetes.deployment_v1",
+    # Only a private ECR chart mirror reads it.
+    "DataAwsEcrAuthorizationToken": "_aws.data_aws_ecr_authorization_token",
+}
 
 
 def __getattr__(name: str) -> object:
@@ -184,6 +198,7 @@ __all__ = [
     "HelmProvider",
     "HelmProviderKubernetes",
     "HelmProviderKubernetesExec",
+    "HelmProviderRegistries",
     "IamOpenidConnectProvider",
     "IamPolicy",
     "IamRole",

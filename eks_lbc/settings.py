@@ -14,7 +14,7 @@ form. Nothing below this module reads the environment. This module does not
 import cdktf, so bad input fails fast.
 
 To add a setting: add a field to :class:`ClusterSettings` (or :class:`Settings` for
-app-wide ones) and a row to ``_FIELDS``; the README's settings table documents it.
+app-wide ones) and a row to ``_FIELDS``; ``docs/settings.md``'s table documents it (a test checks).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from eks_lbc import _lazy_providers, runtime, validation
+from eks_lbc import _lazy_providers, chart_repository, runtime, validation
 from eks_lbc.chart_values import check_extra_values
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
@@ -94,6 +94,10 @@ class ClusterSettings:
     enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK
     helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
     example_ingress: bool = False
+    # Chart mirror: None is eks-charts; an https:// repository or an oci:// registry (eks_lbc/chart_repository.py).
+    chart_repository: str | None = None
+    # For a private repository that is neither public nor private ECR; its password is TF_VAR_chart_repository_password.
+    chart_repository_username: str | None = None
 
     @property
     def stack_name(self) -> str:
@@ -258,6 +262,8 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("enable_service_mutator_webhook", "enableServiceMutatorWebhook", boolean),
     _Field("helm_values", "helmValues", json_object),
     _Field("example_ingress", "exampleIngress", boolean),
+    _Field("chart_repository", "chartRepository", text(lambda source, raw: chart_repository.parse(source, raw).url)),
+    _Field("chart_repository_username", "chartRepositoryUsername", text(chart_repository.check_username)),
 )
 
 # Keep the table and the dataclasses in step.
@@ -357,6 +363,7 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
                 sources[f.attribute] = source
         _check_cluster(values, sources)
         _check_chart_dependent(values, sources)
+        _check_chart_repository(values, sources)
         clusters.append(ClusterSettings(**values))
 
     seen: dict[str, int] = {}
@@ -431,6 +438,22 @@ def _sibling(source: str, key: str, env_suffix: str) -> str:
     if source.startswith(ENV_PREFIX):
         return ENV_PREFIX + env_suffix
     return source.rsplit(".", 1)[0] + "." + key
+
+
+def _check_chart_repository(values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+    """A username only for a repository that takes one; a private ECR mirror in the cluster's region."""
+    username = values.get("chart_repository_username")
+    if "chart_repository" not in values:
+        if username is not None:
+            raise InvalidSetting(
+                sources["chart_repository_username"],
+                username,
+                "unset unless chartRepository names a private mirror (the default, eks-charts, is public)",
+            )
+        return
+    repository = chart_repository.parse(sources["chart_repository"], values["chart_repository"])
+    chart_repository.check_credentials(sources.get("chart_repository_username", ""), repository, username)
+    chart_repository.check_ecr_region(sources["chart_repository"], repository, values["region"])
 
 
 def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> None:

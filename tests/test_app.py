@@ -47,6 +47,7 @@ def run(folder: Path, **env: str) -> subprocess.CompletedProcess:
         ("EKS_LBC_IDENTITY", "kiam"),
         ("EKS_LBC_STATE_BUCKET", "Terraform_State"),
         ("EKS_LBC_PERMISSIONS_BOUNDARY", "arn:aws:iam::111122223333:role/boundary"),
+        ("EKS_LBC_CHART_REPOSITORY", "http://charts.example.com"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_clear_line_and_writes_nothing(tmp_path, variable, value):

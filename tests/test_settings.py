@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -100,7 +101,14 @@ def test_unsupported_chart_version_lists_the_supported_ones(tmp_path):
         load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CHART_VERSION": "2.5.2"})
     for release in supported_charts():
         assert release.chart in str(caught.value)
-    assert {"3.5.0", "1.17.1", "1.5.3"} <= {r.chart for r in supported_charts()}
+    # Every 3.x chart release, and the two 1.x pins kept for existing clusters (issue 9).
+    assert {r.chart for r in supported_charts()} == {
+        *("3.0.0", "3.1.0", "3.2.0", "3.2.1", "3.2.2", "3.3.0", "3.4.0", "3.4.1", "3.4.2", "3.4.3", "3.5.0"),
+        *("1.17.1", "1.5.3"),
+    }
+    # One line: the controller is named only where it differs from the chart version (before 3.0).
+    assert "\n" not in str(caught.value)
+    assert "3.4.3, " in caught.value.expected and "1.5.3 (controller v2.5.2)" in caught.value.expected
 
 
 def test_bad_cdktf_json_value_is_named_by_its_key(tmp_path):
@@ -499,6 +507,17 @@ def test_a_subnet_cannot_be_public_and_private(tmp_path):
     assert caught.value.field == "cdktf.json context.eks-lbc.privateSubnetIds[1]"
 
 
+@pytest.mark.parametrize("release", supported_charts(), ids=lambda r: r.chart)
+def test_pod_identity_follows_the_controller_of_every_chart(tmp_path, release):
+    # Every 3.x chart (controller v3.x) and 1.17.1 (v2.17.1) can use Pod Identity; only 1.5.3 (v2.5.2) cannot.
+    env = {"EKS_LBC_IDENTITY": "pod-identity", "EKS_LBC_CHART_VERSION": release.chart}
+    if release.chart == "1.5.3":
+        with pytest.raises(InvalidSetting):
+            load_one(tmp_path, **env)
+    else:
+        assert load_one(tmp_path, **env).chart_version == release.chart
+
+
 def test_pod_identity_needs_a_controller_that_supports_it(tmp_path):
     with pytest.raises(InvalidSetting) as caught:
         load_one(tmp_path, EKS_LBC_IDENTITY="pod-identity", EKS_LBC_CHART_VERSION="1.5.3")
@@ -586,10 +605,81 @@ def test_regional_image_needs_a_region_with_an_eks_registry(tmp_path):
     assert "ap-northeast-1" in caught.value.expected  # lists the regions that have one
 
 
-def test_every_setting_is_documented_in_the_readme_table():
+def test_every_setting_is_documented_in_the_settings_reference():
+    """docs/settings.md has exactly one table row per setting, and no row for a setting that does not exist."""
     from eks_lbc.settings import _FIELDS
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    reference = (Path(__file__).resolve().parents[1] / "docs" / "settings.md").read_text("utf-8")
+    rows = [line for line in reference.splitlines() if re.match(r"\| `[A-Za-z]+` \| `EKS_LBC_", line)]
     for f in _FIELDS:
-        assert any(line.startswith(f"| `{f.key}` | `{f.env}` |") for line in rows), f"README lacks a row for {f.key}"
+        documented = [line for line in rows if line.startswith(f"| `{f.key}` | `{f.env}` |")]
+        assert len(documented) == 1, f"docs/settings.md needs one row for {f.key}, has {len(documented)}"
+    keys = {f"| `{f.key}` | `{f.env}` |" for f in _FIELDS}
+    stale = [line for line in rows if not any(line.startswith(k) for k in keys)]
+    assert not stale, f"docs/settings.md documents settings that do not exist: {stale}"
+
+
+# --- chart mirrors: chartRepository, chartRepositoryUsername -----------------------------------------------------
+
+ECR_MIRROR = "oci://111122223333.dkr.ecr.{region}.amazonaws.com/mirror"
+
+
+def test_chart_repository_defaults_to_eks_charts_and_takes_a_mirror(tmp_path):
+    cluster = load_one(tmp_path)
+    assert (cluster.chart_repository, cluster.chart_repository_username) == (None, None)
+    region = BASE["region"]
+    assert load_one(tmp_path, EKS_LBC_CHART_REPOSITORY=ECR_MIRROR.format(region=region)).chart_repository == (
+        ECR_MIRROR.format(region=region)
+    )
+    cluster = load_one(
+        tmp_path, {"chartRepository": "https://charts.example.com/eks", "chartRepositoryUsername": "robot$eks+lbc"}
+    )
+    assert (cluster.chart_repository, cluster.chart_repository_username) == (
+        "https://charts.example.com/eks",
+        "robot$eks+lbc",
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "expected"),
+    [
+        ({"EKS_LBC_CHART_REPOSITORY": "http://charts.example.com"}, "EKS_LBC_CHART_REPOSITORY", "without TLS"),
+        ({"EKS_LBC_CHART_REPOSITORY": "s3://bucket/charts"}, "EKS_LBC_CHART_REPOSITORY", "https://"),
+        (
+            {"EKS_LBC_CHART_REPOSITORY": "oci://111122223333.dkr.ecr.eu-north-1.amazonaws.com/mirror"},
+            "EKS_LBC_CHART_REPOSITORY",
+            "cluster's region",
+        ),
+        ({"EKS_LBC_CHART_REPOSITORY_USERNAME": "bob"}, "EKS_LBC_CHART_REPOSITORY_USERNAME", "eks-charts, is public"),
+        (
+            {
+                "EKS_LBC_CHART_REPOSITORY": ECR_MIRROR.format(region=BASE["region"]),
+                "EKS_LBC_CHART_REPOSITORY_USERNAME": "AWS",
+            },
+            "EKS_LBC_CHART_REPOSITORY_USERNAME",
+            "ECR token",
+        ),
+        (
+            {"EKS_LBC_CHART_REPOSITORY": "oci://public.ecr.aws/acme", "EKS_LBC_CHART_REPOSITORY_USERNAME": "bob"},
+            "EKS_LBC_CHART_REPOSITORY_USERNAME",
+            "public repository",
+        ),
+        ({"EKS_LBC_CHART_REPOSITORY_USERNAME": "bob smith"}, "EKS_LBC_CHART_REPOSITORY_USERNAME", "registry username"),
+    ],
+)
+def test_bad_chart_repository_settings_name_the_setting(tmp_path, settings, field, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, **settings)
+    assert caught.value.field == field
+    assert expected in caught.value.expected
+
+
+def test_chart_repository_errors_name_the_cdktf_json_key(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, {"chartRepository": "oci://public.ecr.aws/acme", "chartRepositoryUsername": "bob"})
+    assert caught.value.field == "cdktf.json context.eks-lbc.chartRepositoryUsername"
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(
+            tmp_path, {"clusters": [{"clusterName": "a", "region": "us-east-1", "chartRepository": "http://x.io"}]}
+        )
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[0].chartRepository"

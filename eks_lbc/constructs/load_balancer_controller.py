@@ -85,6 +85,10 @@ class LoadBalancerController(Construct):
         (see :class:`ControllerRelease` for why).
     :param helm_values: extra chart values, deep-merged over the construct's own; checked against the
         pinned chart's keys, and keys the construct sets itself are refused.
+    :param chart_repository: the chart's repository, an ``https://`` Helm repository or ``oci://`` registry
+        (a mirror); default eks-charts. See :class:`ControllerRelease` for it and the two credential options.
+    :param chart_repository_username: username for a private repository; default none.
+    :param chart_repository_password: its password, a token only (never a literal); default none.
     """
 
     def __init__(
@@ -118,6 +122,9 @@ class LoadBalancerController(Construct):
         zone_spread: str = DEFAULT_ZONE_SPREAD,
         enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
         helm_values: Mapping[str, Any] | None = None,
+        chart_repository: str | None = None,
+        chart_repository_username: str | None = None,
+        chart_repository_password: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         checked(validation.choice(IDENTITIES), "identity", identity)
@@ -208,6 +215,9 @@ class LoadBalancerController(Construct):
             enable_service_mutator_webhook=enable_service_mutator_webhook,
             values=helm_values,
             depends_on=prerequisites,
+            chart_repository=chart_repository,
+            chart_repository_username=chart_repository_username,
+            chart_repository_password=chart_repository_password,
         )
 
     def _partition(self, partition: str | None, region: str) -> str:
@@ -263,6 +273,11 @@ class LoadBalancerController(Construct):
     @property
     def controller_version(self) -> str:
         return self.release.controller_version
+
+    @property
+    def chart_repository(self) -> str:
+        """The repository the chart is installed from (``helm_release.repository``)."""
+        return self.release.chart_repository
 
     @property
     def image(self) -> str:

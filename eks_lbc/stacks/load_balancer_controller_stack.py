@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from eks_lbc._cdk import Construct, DataAwsEksCluster, LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from eks_lbc import chart_repository
+from eks_lbc._cdk import (
+    Construct,
+    DataAwsEksCluster,
+    LocalBackend,
+    S3Backend,
+    TerraformOutput,
+    TerraformStack,
+    TerraformVariable,
+)
 from eks_lbc.constructs import ExampleIngress, LoadBalancerController
 from eks_lbc.defaults import IDENTITY_IRSA, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_EXISTING
 from eks_lbc.settings import ClusterSettings
+from eks_lbc.stacks.chart_registry import RegistryLogin, ecr_registry_login
 from eks_lbc.stacks.providers import add_cluster_providers
 
 
@@ -21,6 +31,11 @@ class LoadBalancerControllerStack(TerraformStack):
     S3 (see :func:`add_backend`). The aws provider tags every taggable resource with the
     cluster's ``tags`` (``default_tags``).
 
+    With ``cluster.chart_repository`` the chart comes from that mirror: a private ECR registry is logged in to
+    by the helm provider with ``data.aws_ecr_authorization_token`` (id ``chart-repository-token``); with
+    ``cluster.chart_repository_username`` the password is the sensitive Terraform variable
+    ``chart_repository_password`` (``TF_VAR_chart_repository_password``), never a value in the JSON.
+
     With ``cluster.example_ingress`` it also deploys :class:`ExampleIngress` (id ``example-ingress``)
     and outputs its ALB's hostname.
     """
@@ -30,6 +45,7 @@ class LoadBalancerControllerStack(TerraformStack):
         add_backend(self, cluster)
         eks = DataAwsEksCluster(self, "cluster", name=cluster.cluster_name)
         creates_oidc_provider = cluster.identity == IDENTITY_IRSA and cluster.oidc_provider == OIDC_PROVIDER_CREATE
+        registries, repository_password = self._chart_repository_access(cluster)
         add_cluster_providers(
             self,
             region=cluster.region,
@@ -38,6 +54,7 @@ class LoadBalancerControllerStack(TerraformStack):
             certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
             tls=creates_oidc_provider,
             default_tags=cluster.tags,
+            registries=registries,
         )
         self.controller = LoadBalancerController(
             self,
@@ -65,6 +82,9 @@ class LoadBalancerControllerStack(TerraformStack):
             zone_spread=cluster.zone_spread,
             enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
             helm_values=cluster.helm_values,
+            chart_repository=cluster.chart_repository,
+            chart_repository_username=cluster.chart_repository_username,
+            chart_repository_password=repository_password,
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
@@ -105,6 +125,25 @@ class LoadBalancerControllerStack(TerraformStack):
                 value=example.hostname,
                 description="DNS name of the example Ingress's ALB",
             )
+
+    def _chart_repository_access(self, cluster: ClusterSettings) -> tuple[list[RegistryLogin], str | None]:
+        """The helm provider's registry logins and the release's repository password, for a chart mirror."""
+        if cluster.chart_repository is None:
+            return [], None
+        if chart_repository.parse("chartRepository", cluster.chart_repository).private_ecr:
+            return [ecr_registry_login(self, "chart-repository-token", cluster.chart_repository)], None
+        if cluster.chart_repository_username is None:
+            return [], None
+        password = TerraformVariable(
+            self,
+            chart_repository.PASSWORD_VARIABLE,
+            type="string",
+            sensitive=True,
+            nullable=False,
+            description=f"password of {cluster.chart_repository_username} at {cluster.chart_repository} "
+            f"(set TF_VAR_{chart_repository.PASSWORD_VARIABLE}; never written to the synthesized JSON)",
+        )
+        return [], password.string_value
 
 
 def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from eks_lbc._cdk import (
     PROVIDER_CONSTRAINTS,
@@ -12,11 +12,13 @@ from eks_lbc._cdk import (
     HelmProvider,
     HelmProviderKubernetes,
     HelmProviderKubernetesExec,
+    HelmProviderRegistries,
     KubernetesProvider,
     KubernetesProviderExec,
     TerraformStack,
     TlsProvider,
 )
+from eks_lbc.stacks.chart_registry import RegistryLogin
 
 # Kubernetes client credentials come from `aws eks get-token` at each Terraform run,
 # not from a token captured at plan time (those expire after 15 minutes).
@@ -42,6 +44,7 @@ def add_cluster_providers(
     aws: bool = True,
     tls: bool = True,
     default_tags: Mapping[str, str] | None = None,
+    registries: Sequence[RegistryLogin] = (),
 ) -> None:
     """Add the aws (unless ``aws=False``), tls (unless ``tls=False``), kubernetes and helm providers.
 
@@ -53,6 +56,8 @@ def add_cluster_providers(
     All values may be tokens (e.g. attributes of an ``aws_eks_cluster`` in the same stack).
     ``default_tags`` go on every taggable AWS resource of the stack (the aws provider's
     ``default_tags``); Kubernetes objects and the Helm release are not AWS resources and get none.
+    ``registries`` are OCI registries helm logs in to when it starts (e.g. a private ECR chart mirror,
+    :func:`eks_lbc.stacks.ecr_registry_login`).
     """
     if aws:
         AwsProvider(
@@ -80,5 +85,7 @@ def add_cluster_providers(
             cluster_ca_certificate=ca_certificate,
             exec=HelmProviderKubernetesExec(api_version=EXEC_API_VERSION, command="aws", args=get_token),
         ),
+        registries=[HelmProviderRegistries(url=r.url, username=r.username, password=r.password) for r in registries]
+        or None,
     )
     pin_providers(stack, (*(name for name, used in (("aws", aws), ("tls", tls)) if used), "kubernetes", "helm"))

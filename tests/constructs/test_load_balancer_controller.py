@@ -297,3 +297,16 @@ def test_iam_name_prefix_is_validated():
         build(new_stack(), iam_name_prefix="acme/")
     with pytest.raises(InvalidSetting, match="role name"):
         build(new_stack(), iam_name_prefix="p" * 32, cluster_name="c" * 30)
+
+
+def test_chart_repository_option_reaches_the_release():
+    stack = new_stack()
+    lbc = build(stack, chart_version="3.4.3", chart_repository="oci://registry.example.com/charts")
+    assert lbc.chart_repository == "oci://registry.example.com/charts"
+    release = only(synth(stack), "resource", "helm_release")
+    assert (release["repository"], release["chart"], release["version"]) == (
+        "oci://registry.example.com/charts",
+        "aws-load-balancer-controller",
+        "3.4.3",
+    )
+    assert build(new_stack()).chart_repository == "https://aws.github.io/eks-charts"

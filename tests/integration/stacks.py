@@ -5,7 +5,8 @@ changes every basic setting (names, namespace, the oldest supported chart, an ex
 adds the production ones that touch AWS: GovCloud (``us-gov-west-1``), IRSA with the cluster's
 *existing* IAM OIDC provider, subnet discovery tags, organisation IAM rules (name prefix, path,
 permissions boundary, tags) and the state in S3 (KMS-encrypted, S3 lock file). ``pod-identity``
-is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules.
+is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules, its chart
+from a private ECR mirror (the helm provider's login reads ``data.aws_ecr_authorization_token``).
 The Terraform-on-moto tier applies the first two (:data:`APPLIED_ON_MOTO`) and validates all
 three (:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API, and a third applied stack would
 cost more CPU than the suite's budget has); checkov scans them all.
@@ -85,6 +86,9 @@ def configurations() -> dict[str, ClusterSettings]:
             iam_path="/platform/",
             permissions_boundary=boundary_arn("aws-cn"),
             tags=TAGS,
+            # Validated only (moto is not asked for an ECR token): the data source's configuration is checked.
+            chart_repository=f"oci://{ACCOUNT_ID}.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror",
+            image_repository=f"{ACCOUNT_ID}.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror/aws-load-balancer-controller",
         ),
     }
 

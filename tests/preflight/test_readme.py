@@ -1,4 +1,4 @@
-"""The README's preflight section says what the code does: its checks, its IAM policy, its sample, its place in CI."""
+"""docs/preflight.md and the README say what the code does: its checks, its IAM policy, its sample, its place in CI."""
 
 import json
 import re
@@ -14,9 +14,7 @@ pytestmark = pytest.mark.runtime("cdktf")
 
 
 def section() -> str:
-    text = (REPO / "README.md").read_text()
-    start = text.index("## Before you deploy: preflight")
-    return text[start : text.index("\n## ", start + 1)]
+    return (REPO / "docs" / "preflight.md").read_text()
 
 
 def blocks(text: str, language: str) -> list[str]:
@@ -47,6 +45,14 @@ def test_the_sample_is_a_report_of_every_check_per_cluster():
         r"\d+ fail -> exit [01]",
         summary,
     )
+
+
+def test_the_readme_points_to_it_with_the_exit_codes():
+    text = (REPO / "README.md").read_text()
+    start = text.index("## Before you deploy: preflight")
+    summary = text[start : text.index("\n## ", start + 1)]
+    assert "**0** when nothing fails, **1** when a check fails, **2** on bad settings" in summary
+    assert "[docs/preflight.md](docs/preflight.md)" in summary
 
 
 def test_ci_runs_preflight_before_terraform_plan():

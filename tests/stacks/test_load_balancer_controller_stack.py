@@ -287,3 +287,103 @@ def test_settings_reach_the_release_and_the_example():
     assert out["output"]["example_ingress_hostname"]["value"] == (
         f"${{{ingress}.status[0].load_balancer[0].ingress[0].hostname}}"
     )
+
+
+# An air-gapped cluster: the chart from a private ECR mirror (OCI), the image from the same registry, and a 3.x
+# chart other than the default.
+ECR_MIRROR = dict(
+    cluster_name="airgapped",
+    region="eu-west-1",
+    chart_version="3.2.2",
+    chart_repository="oci://111122223333.dkr.ecr.eu-west-1.amazonaws.com/mirror",
+    image_repository="111122223333.dkr.ecr.eu-west-1.amazonaws.com/mirror/aws-load-balancer-controller",
+)
+
+
+@pytest.fixture(scope="module")
+def ecr_mirror_stack():
+    return synth(build(**ECR_MIRROR))
+
+
+@pytest.mark.runtime("cdktf")
+def test_ecr_mirror_stack_snapshot(ecr_mirror_stack, snapshot_json):
+    """Chart and image from a private ECR mirror (OCI), chart 3.2.2."""
+    assert ecr_mirror_stack == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_ecr_mirror_stack_snapshot_cdktn(ecr_mirror_stack, snapshot_json):
+    assert ecr_mirror_stack == snapshot_json
+
+
+def test_ecr_mirror_is_logged_in_by_the_helm_provider_with_the_ecr_token(ecr_mirror_stack):
+    token = only(ecr_mirror_stack, "data", "aws_ecr_authorization_token")
+    assert token["registry_id"] == "111122223333"
+    reference = address(ecr_mirror_stack, "data", "aws_ecr_authorization_token")
+    ((helm,),) = [ecr_mirror_stack["provider"]["helm"]]
+    assert helm["registries"] == [
+        {
+            "url": "oci://111122223333.dkr.ecr.eu-west-1.amazonaws.com",
+            "username": "${" + reference + ".user_name}",
+            "password": "${" + reference + ".password}",
+        }
+    ]
+    release = only(ecr_mirror_stack, "resource", "helm_release")
+    assert release["repository"] == ECR_MIRROR["chart_repository"]
+    assert (release["chart"], release["version"]) == ("aws-load-balancer-controller", "3.2.2")
+    # The token never reaches the release (it would change on every plan); nothing secret is in the JSON.
+    assert "repository_password" not in release and "repository_username" not in release
+    assert "variable" not in ecr_mirror_stack
+    values = yaml.safe_load(release["values"][0])
+    assert values["image"] == {"repository": ECR_MIRROR["image_repository"]}
+    assert ecr_mirror_stack["output"]["controller_image"]["value"] == f"{ECR_MIRROR['image_repository']}:v3.2.2"
+
+
+def test_default_stack_reads_no_ecr_token_and_logs_in_nowhere(default_stack):
+    assert "aws_ecr_authorization_token" not in default_stack.get("data", {})
+    ((helm,),) = [default_stack["provider"]["helm"]]
+    assert "registries" not in helm
+
+
+def test_private_https_mirror_password_comes_from_a_sensitive_variable():
+    stack = synth(build(chart_repository="https://charts.example.com/eks", chart_repository_username="robot$eks+lbc"))
+    variable = stack["variable"]["chart_repository_password"]
+    assert (variable["type"], variable["sensitive"], variable["nullable"]) == ("string", True, False)
+    assert "default" not in variable
+    assert "TF_VAR_chart_repository_password" in variable["description"]
+    release = only(stack, "resource", "helm_release")
+    assert release["repository"] == "https://charts.example.com/eks"
+    assert release["repository_username"] == "robot$eks+lbc"
+    assert release["repository_password"] == "${var.chart_repository_password}"
+    assert "aws_ecr_authorization_token" not in stack.get("data", {})
+
+
+def test_public_https_mirror_needs_no_credentials():
+    stack = synth(build(chart_repository="https://charts.example.com/eks"))
+    release = only(stack, "resource", "helm_release")
+    assert release["repository"] == "https://charts.example.com/eks" and "repository_password" not in release
+    assert "variable" not in stack
+
+
+def test_library_users_log_the_helm_provider_in_to_an_ecr_mirror():
+    from eks_lbc.errors import InvalidSetting
+    from eks_lbc.stacks import add_cluster_providers, ecr_registry_login
+    from tests.support import new_stack
+
+    stack = new_stack()
+    login = ecr_registry_login(stack, "chart-registry", "oci://111122223333.dkr.ecr.us-east-1.amazonaws.com/m")
+    add_cluster_providers(
+        stack,
+        region="us-east-1",
+        cluster_name="c",
+        endpoint="https://example.com",
+        certificate_authority_data="Y2E=",
+        registries=[login],
+    )
+    out = synth(stack)
+    assert only(out, "data", "aws_ecr_authorization_token")["registry_id"] == "111122223333"
+    (registry,) = out["provider"]["helm"][0]["registries"]
+    assert registry["url"] == "oci://111122223333.dkr.ecr.us-east-1.amazonaws.com"
+    assert registry["password"] == "${data.aws_ecr_authorization_token.chart-registry.password}"
+    with pytest.raises(InvalidSetting):
+        ecr_registry_login(new_stack(), "x", "oci://registry.example.com/m")
