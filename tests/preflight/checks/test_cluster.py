@@ -4,6 +4,7 @@ import pytest
 
 from eks_lbc.preflight.checks import cluster as cluster_checks
 from eks_lbc.preflight.model import Status
+from eks_lbc.versions import supported_charts
 from tests.preflight.account import result
 
 pytestmark = pytest.mark.runtime("cdktf")
@@ -55,11 +56,10 @@ def test_a_kubernetes_version_below_the_controllers_minimum_fails(account):
 
 
 def test_another_chart_is_suggested_when_one_supports_the_version(monkeypatch):
-    table = {
-        "3.5.0": {"controller": "v3.5.0", "minimum": "1.25", "maximum": None},
-        "1.17.1": {"controller": "v2.17.1", "minimum": "1.22", "maximum": "1.30"},
-        "1.5.3": {"controller": "v2.5.2", "minimum": "1.22", "maximum": None},
-    }
+    # Made up: every 3.x chart needs 1.25, 1.17.1 stops at 1.30.
+    table = {r.chart: {"controller": r.controller, "minimum": "1.25", "maximum": None} for r in supported_charts()}
+    table["1.17.1"] = {"controller": "v2.17.1", "minimum": "1.22", "maximum": "1.30"}
+    table["1.5.3"] = {"controller": "v2.5.2", "minimum": "1.22", "maximum": None}
     monkeypatch.setattr(cluster_checks, "kubernetes_versions", lambda: table)
     assert not cluster_checks.supports("3.5.0", "1.24")
     assert cluster_checks.supports("1.17.1", "1.30") and not cluster_checks.supports("1.17.1", "1.31")
