@@ -26,7 +26,7 @@ def run_check(check: Check, ctx: ClusterContext) -> Result:
         result = check.run(ctx)
     except Unavailable as error:
         reason = str(error)
-        fix = "grant preflight's read-only IAM policy (README)" if " denied " in f"{reason} " else ""
+        fix = "grant preflight's read-only IAM policy (docs/preflight.md)" if " denied " in f"{reason} " else ""
         return Result(check.id, Status.UNKNOWN, reason, fix)
     except Exception as error:  # a partial answer or an unexpected shape must not stop the other checks
         return Result(check.id, Status.UNKNOWN, f"the check failed unexpectedly: {type(error).__name__}: {error}")
