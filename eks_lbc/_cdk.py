@@ -29,17 +29,22 @@ RUNTIME = selected()
 if RUNTIME == "cdktn":
     from cdktn import (
         App,
+        DataResource,
         Fn,
         LocalBackend,
+        Postcondition,
         S3Backend,
+        S3BackendAssumeRoleConfig,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
+        TerraformResourceLifecycle,
         TerraformStack,
         TerraformVariable,
         Testing,
         Token,
     )
+    from cdktn_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
     from cdktn_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
     from cdktn_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktn_provider_aws.data_aws_iam_policy_document import (
@@ -55,7 +60,7 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.iam_policy import IamPolicy
     from cdktn_provider_aws.iam_role import IamRole
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+    from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
     from cdktn_provider_helm.provider import (
         HelmProvider,
         HelmProviderKubernetes,
@@ -83,17 +88,22 @@ if RUNTIME == "cdktn":
 else:
     from cdktf import (
         App,
+        DataResource,
         Fn,
         LocalBackend,
+        Postcondition,
         S3Backend,
+        S3BackendAssumeRoleConfig,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
+        TerraformResourceLifecycle,
         TerraformStack,
         TerraformVariable,
         Testing,
         Token,
     )
+    from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
     from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
     from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
@@ -109,7 +119,7 @@ else:
     from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
+    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
     from cdktf_cdktf_provider_helm.provider import (
         HelmProvider,
         HelmProviderKubernetes,
@@ -182,8 +192,10 @@ __all__ = [
     "RUNTIME",
     "App",
     "AwsProvider",
+    "AwsProviderAssumeRole",
     "AwsProviderDefaultTags",
     "Construct",
+    "DataAwsCallerIdentity",
     "DataAwsEksCluster",
     "DataAwsIamOpenidConnectProvider",
     "DataAwsIamPolicyDocument",
@@ -191,6 +203,7 @@ __all__ = [
     "DataAwsIamPolicyDocumentStatementCondition",
     "DataAwsIamPolicyDocumentStatementPrincipals",
     "DataAwsPartition",
+    "DataResource",
     "DataTlsCertificate",
     "Ec2Tag",
     "EksPodIdentityAssociation",
@@ -216,9 +229,11 @@ __all__ = [
     "KubernetesProvider",
     "KubernetesProviderExec",
     "LocalBackend",
+    "Postcondition",
     "Release",
     "ReleaseSet",
     "S3Backend",
+    "S3BackendAssumeRoleConfig",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",
     "ServiceV1",
@@ -228,6 +243,7 @@ __all__ = [
     "TerraformIterator",
     "TerraformLocal",
     "TerraformOutput",
+    "TerraformResourceLifecycle",
     "TerraformStack",
     "TerraformVariable",
     "Testing",

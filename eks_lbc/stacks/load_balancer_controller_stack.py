@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from eks_lbc import chart_repository
+from eks_lbc import aws_access, chart_repository
 from eks_lbc._cdk import (
     Construct,
     DataAwsEksCluster,
     LocalBackend,
     S3Backend,
+    S3BackendAssumeRoleConfig,
     TerraformOutput,
     TerraformStack,
     TerraformVariable,
@@ -17,6 +18,7 @@ from eks_lbc.defaults import IDENTITY_IRSA, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks.chart_registry import RegistryLogin, ecr_registry_login
 from eks_lbc.stacks.providers import add_cluster_providers
+from eks_lbc.stacks.state_owner import add_state_owner
 
 
 class LoadBalancerControllerStack(TerraformStack):
@@ -31,6 +33,10 @@ class LoadBalancerControllerStack(TerraformStack):
     S3 (see :func:`add_backend`). The aws provider tags every taggable resource with the
     cluster's ``tags`` (``default_tags``).
 
+    The state records which cluster it belongs to (``terraform_data.state-owner``, see
+    :func:`add_state_owner`): a plan of it for another cluster fails. One AWS identity
+    (``aws_profile``, ``assume_role_arn``, ``account_id``) is used by the aws provider, the
+    kubernetes/helm ``aws eks get-token`` exec and (the profile) the S3 backend.
     With ``cluster.chart_repository`` the chart comes from that mirror: a private ECR registry is logged in to
     by the helm provider with ``data.aws_ecr_authorization_token`` (id ``chart-repository-token``); with
     ``cluster.chart_repository_username`` the password is the sensitive Terraform variable
@@ -54,12 +60,17 @@ class LoadBalancerControllerStack(TerraformStack):
             certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
             tls=creates_oidc_provider,
             default_tags=cluster.tags,
+            profile=cluster.aws_profile,
+            assume_role_arn=cluster.assume_role_arn,
+            account_id=cluster.account_id,
             registries=registries,
         )
+        add_state_owner(self, eks)
         self.controller = LoadBalancerController(
             self,
             "controller",
             cluster_name=cluster.cluster_name,
+            cluster_arn=eks.arn,
             issuer_url=eks.get_string_attribute("identity[0].oidc[0].issuer"),
             region=cluster.region,
             partition=cluster.partition,
@@ -70,6 +81,7 @@ class LoadBalancerControllerStack(TerraformStack):
             identity=cluster.identity,
             existing_oidc_provider=cluster.oidc_provider == OIDC_PROVIDER_EXISTING,
             sts_audience=cluster.sts_audience,
+            iam_name=cluster.iam_base_name,
             iam_name_prefix=cluster.iam_name_prefix,
             iam_path=cluster.iam_path,
             permissions_boundary=cluster.permissions_boundary,
@@ -151,10 +163,11 @@ def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:
 
     The S3 state object is ``<state_key_prefix>/<stack>.tfstate``, encrypted at rest
     (``encrypt``; with ``state_kms_key_id`` by that KMS key), locked with S3's own lock file
-    (``use_lockfile``, Terraform >= 1.10) unless ``state_lockfile`` is false.
+    (``use_lockfile``, Terraform >= 1.10) unless ``state_lockfile`` is false. The backend reads the
+    bucket with ``aws_profile`` (as the aws provider does) and, if set, ``state_assume_role_arn``.
     """
     if cluster.state_bucket is None:
-        LocalBackend(stack, path=f"../../../terraform.{stack.node.id}.tfstate")
+        LocalBackend(stack, path=f"../../../{cluster.local_state_file}")
         return
     S3Backend(
         stack,
@@ -163,6 +176,12 @@ def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:
         region=cluster.state_region,
         encrypt=True,
         kms_key_id=cluster.state_kms_key_id,
+        profile=cluster.aws_profile,
+        assume_role=(
+            S3BackendAssumeRoleConfig(role_arn=cluster.state_assume_role_arn, session_name=aws_access.SESSION_NAME)
+            if cluster.state_assume_role_arn
+            else None
+        ),
     )
     if cluster.state_lockfile:
         # cdktf 0.21's S3Backend predates Terraform 1.10's native S3 locking; the override adds it.

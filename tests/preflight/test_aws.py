@@ -28,7 +28,7 @@ def test_every_call_is_in_the_policy_and_the_policy_holds_nothing_unused(account
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
         ),
     )["Policy"]["Arn"]
-    iam.create_role(RoleName="irsa-aws-lbc", AssumeRolePolicyDocument=TRUST)
+    iam.create_role(RoleName="irsa-eu-west-1-aws-lbc", AssumeRolePolicyDocument=TRUST)
     account.state_bucket("acme-tf-state")
     kms = account.client("kms")
     kms.create_alias(AliasName="alias/tf", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])

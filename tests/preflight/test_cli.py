@@ -32,7 +32,12 @@ def write_settings(folder: Path, settings: dict) -> None:
     [
         {"clusterName": "demo", "region": "tokyo"},
         {"clusterName": "demo", "region": "eu-west-1", "oidcProvider": "maybe"},
-        {"clusters": [{"clusterName": "a", "region": "eu-west-1"}, {"clusterName": "a", "region": "us-east-1"}]},
+        {
+            "clusters": [
+                {"clusterName": "a", "region": "eu-west-1"},
+                {"clusterName": "b", "region": "eu-west-1", "replicas": 0},
+            ]
+        },
     ],
 )
 def test_bad_settings_exit_2_with_synths_one_line_error(tmp_path, monkeypatch, capsys, settings):

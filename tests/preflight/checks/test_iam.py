@@ -10,7 +10,7 @@ from tests.preflight.account import TRUST, result
 pytestmark = pytest.mark.runtime("cdktf")
 
 
-def write_state(account, resources, stack="eks-lbc-demo"):
+def write_state(account, resources, stack="eks-lbc-demo-eu-west-1"):
     """A local Terraform state (format 4) next to cdktf.json, holding ``resources`` as (type, attributes)."""
     document = {
         "version": 4,
@@ -37,13 +37,13 @@ def test_an_oidc_provider_this_stack_created_passes_create(account):
     write_state(account, [("aws_iam_openid_connect_provider", {"arn": arn, "url": cluster.issuer_host})])
     found = result(account.preflight(), "oidc-provider")
     assert found.status is Status.OK
-    assert "created by this stack (terraform.eks-lbc-demo.tfstate)" in found.found
+    assert "created by this stack (terraform.eks-lbc-demo-eu-west-1.tfstate)" in found.found
 
 
 def test_an_unreadable_state_makes_an_existing_provider_unknown(account):
     cluster = account.cluster()
     account.oidc_provider(cluster)
-    (account.project_dir / "terraform.eks-lbc-demo.tfstate").write_text("{not json")
+    (account.project_dir / "terraform.eks-lbc-demo-eu-west-1.tfstate").write_text("{not json")
     found = result(account.preflight(), "oidc-provider")
     assert found.status is Status.UNKNOWN
     assert "cannot tell whether this stack created it" in found.found and "is not JSON" in found.found
@@ -77,7 +77,7 @@ def test_pod_identity_needs_no_oidc_provider(account):
 
 def test_a_taken_role_name_fails_compared_case_insensitively(account):
     account.cluster()
-    role = account.client("iam").create_role(RoleName="DEMO-aws-lbc", AssumeRolePolicyDocument=TRUST)["Role"]
+    role = account.client("iam").create_role(RoleName="DEMO-eu-west-1-aws-lbc", AssumeRolePolicyDocument=TRUST)["Role"]
     found = result(account.preflight(), "iam-names")
     assert found.status is Status.FAIL
     assert role["Arn"] in found.found and "no state yet" in found.found
@@ -90,13 +90,13 @@ def test_a_taken_policy_name_fails_and_this_stacks_own_names_pass(account):
     account.cluster()
     iam = account.client("iam")
     policy = iam.create_policy(
-        PolicyName="demo-aws-lbc",
+        PolicyName="demo-eu-west-1-aws-lbc",
         Path="/other/",
         PolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:DescribeVpcs", "Resource": "*"}]}
         ),
     )["Policy"]
-    role = iam.create_role(RoleName="demo-aws-lbc", AssumeRolePolicyDocument=TRUST)["Role"]
+    role = iam.create_role(RoleName="demo-eu-west-1-aws-lbc", AssumeRolePolicyDocument=TRUST)["Role"]
     taken = result(account.preflight(), "iam-names")
     assert taken.status is Status.FAIL
     assert policy["Arn"] in taken.found and role["Arn"] in taken.found

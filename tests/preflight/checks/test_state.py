@@ -55,11 +55,11 @@ def test_the_kms_key_or_alias_must_exist_and_be_enabled(account):
 def test_the_s3_state_tells_whether_the_role_is_this_stacks(account):
     account.cluster()
     account.state_bucket("acme-tf-state")
-    role = account.client("iam").create_role(RoleName="demo-aws-lbc", AssumeRolePolicyDocument=TRUST)["Role"]
+    role = account.client("iam").create_role(RoleName="demo-eu-west-1-aws-lbc", AssumeRolePolicyDocument=TRUST)["Role"]
     foreign = result(account.preflight(**state()), "iam-names")
     assert (
         foreign.status is Status.FAIL
-        and "no state yet (s3://acme-tf-state/eks-lbc/eks-lbc-demo.tfstate)" in foreign.found
+        and "no state yet (s3://acme-tf-state/eks-lbc/eks-lbc-demo-eu-west-1.tfstate)" in foreign.found
     )
     document = {
         "version": 4,
@@ -73,14 +73,14 @@ def test_the_s3_state_tells_whether_the_role_is_this_stacks(account):
         ],
     }
     account.client("s3").put_object(
-        Bucket="acme-tf-state", Key="eks-lbc/eks-lbc-demo.tfstate", Body=json.dumps(document).encode()
+        Bucket="acme-tf-state", Key="eks-lbc/eks-lbc-demo-eu-west-1.tfstate", Body=json.dumps(document).encode()
     )
     own = result(account.preflight(**state()), "iam-names")
-    assert own.status is Status.OK and "s3://acme-tf-state/eks-lbc/eks-lbc-demo.tfstate" in own.found
+    assert own.status is Status.OK and "s3://acme-tf-state/eks-lbc/eks-lbc-demo-eu-west-1.tfstate" in own.found
 
 
 def test_local_state_needs_no_bucket(account):
     account.cluster()
     report = account.preflight()
-    assert result(report, "state-bucket").found == "not used: local state (terraform.eks-lbc-demo.tfstate)"
+    assert result(report, "state-bucket").found == "not used: local state (terraform.eks-lbc-demo-eu-west-1.tfstate)"
     assert result(report, "state-kms-key").status is Status.OK
