@@ -15,7 +15,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 NODE22 := .node22/node_modules/node/bin/node
 RUNS   ?= 5
 
-.PHONY: synth test tools lint bench node22 vendor clean
+.PHONY: synth preflight test tools lint bench node22 vendor clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "eks-lbc needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
@@ -44,6 +44,11 @@ tools: $(TOOLS_STAMP)
 synth: $(STAMP)
 	$(PY) main.py
 
+# Read-only checks of the AWS account of every configured cluster (README: "Before you deploy: preflight").
+# PREFLIGHT_ARGS=--json for CI. Exit 0: nothing fails; 1: a check fails; 2: bad settings.
+preflight: $(STAMP)
+	$(PY) -m eks_lbc.preflight $(PREFLIGHT_ARGS)
+
 # The two passes run at the same time (a 2-core machine is busy only then; they share nothing
 # but the read-only checkout). The cdktf pass reports as it goes, the CDK Terrain pass when both are done.
 test: $(STAMP) $(STAMP_CDKTN) $(TOOLS_STAMP)
@@ -57,6 +62,7 @@ test: $(STAMP) $(STAMP_CDKTN) $(TOOLS_STAMP)
 # Not part of `make test`: timings belong here, never in tests. RUNS=5 runs per case.
 bench: $(STAMP) $(STAMP_CDKTN) $(NODE22)
 	$(PY) bench/synth.py --runs $(RUNS) --node $(NODE22) --cdktn-python $(PY_CDKTN)
+	$(PY) bench/preflight.py --runs $(RUNS)
 
 node22: $(NODE22)
 

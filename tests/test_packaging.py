@@ -116,3 +116,13 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     assert "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon/aws-load-balancer-controller" in out  # and the data
     assert "logLevel: debug" in out
     assert "${aws_eks_cluster.cluster.identity[0].oidc[0].issuer}" in out
+    # The console script, and preflight's package data (IAM policy, --json schema, Kubernetes versions), from the wheel.
+    script = venv / "bin" / "eks-lbc"
+    shown = subprocess.run([script, "preflight", "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "--json" in shown.stdout, shown.stderr[-3000:]
+    data = (
+        "from eks_lbc.preflight import aws, report; from eks_lbc.preflight.checks import cluster; "
+        "print(len(aws.policy_actions()), report.schema()['title'], sorted(cluster.kubernetes_versions()))"
+    )
+    loaded = subprocess.run([python, "-c", data], cwd=user, capture_output=True, text=True, timeout=60)
+    assert loaded.returncode == 0 and "preflight --json report" in loaded.stdout, loaded.stderr[-3000:]
