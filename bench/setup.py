@@ -11,7 +11,8 @@ Cases, interleaved round by round so machine noise hits them alike:
 3. ``make test`` again in that clone: the suite after set-up.
 4. With ``--cold-caches``: ``make synth`` in a fresh clone with an empty uv cache and an empty jsii package
    cache, as on a new machine or a CI runner without caches (every wheel comes from PyPI).
-5. With ``--pip``: ``make UV= synth`` in a fresh clone (the documented path without uv: venv + pip on
+5. With ``--setup-only``: only the set-up ``make test`` does first (the three venvs' stamps), in a fresh clone.
+6. With ``--pip``: ``make UV= synth`` in a fresh clone (the documented path without uv: venv + pip on
    the same lock files, pip's own cache as it is on this machine).
 
 Otherwise the clones use this machine's caches as a developer's would (uv's, pip's, jsii's). ``make node22``
@@ -117,6 +118,7 @@ def main() -> int:
     parser.add_argument("--cold-caches", action="store_true", help="also `make synth` with empty uv and jsii caches")
     parser.add_argument("--pip", action="store_true", help="also `make UV= synth` (venv + pip on the lock files)")
     parser.add_argument("--skip-test", action="store_true", help="only the synth cases")
+    parser.add_argument("--setup-only", action="store_true", help="also the set-up of `make test` alone")
     args = parser.parse_args()
 
     print(f"# eks-lbc set-up benchmark, {datetime.date.today().isoformat()}")
@@ -124,6 +126,7 @@ def main() -> int:
     synth = Case("make synth, fresh clone")
     cold = Case("make synth, fresh clone, empty uv and jsii caches")
     pip = Case("make UV= synth (pip), fresh clone")
+    setup = Case("set-up of make test alone (.venv, .venv-cdktn, .venv/tools), fresh clone")
     full = Case("make test, fresh clone (all set-up)")
     warm = Case("make test, after set-up")
     with tempfile.TemporaryDirectory(prefix="eks-lbc-setup-bench-") as tmp:
@@ -142,6 +145,11 @@ def main() -> int:
                 cold.record(*run(["make", "synth"], folder, env, log))
                 report(round_, cold)
                 shutil.rmtree(caches, ignore_errors=True)
+            if args.setup_only:
+                folder = clone(root, f"setup-{round_}")
+                stamps = [".venv/.installed", ".venv-cdktn/.installed", ".venv/tools/.installed"]
+                setup.record(*run(["make", *stamps], folder, environment(), log))
+                report(round_, setup)
             if args.pip:
                 folder = clone(root, f"pip-{round_}")
                 pip.record(*run(["make", "UV=", "synth"], folder, environment(), log))
@@ -158,7 +166,7 @@ def main() -> int:
                 if child.is_dir():
                     shutil.rmtree(child, ignore_errors=True)
 
-    cases = [c for c in (synth, cold, pip, full, warm) if c.seconds]
+    cases = [c for c in (synth, cold, setup, pip, full, warm) if c.seconds]
     print("| case | median s | min / max s | CPU s (median) | target |")
     print("|---|---|---|---|---|")
     for case in cases:
