@@ -109,9 +109,10 @@ test: $(STAMP) $(STAMP_CDKTN) $(TOOLS_STAMP)
 bench: $(STAMP) $(STAMP_CDKTN) $(NODE22)
 	$(PY) bench/synth.py --runs $(RUNS) --node $(NODE22) --cdktn-python $(PY_CDKTN)
 
-# Set-up times from a fresh clone (`make synth`, `make test` with and without set-up). RUNS=3 is plenty: minutes each.
+# Set-up times from a fresh clone (`make synth`, `make test` with and without set-up). RUNS=3 is plenty: minutes
+# each. BENCH_ARGS adds cases: --cold-caches, --setup-only, --pip (see bench/setup.py).
 bench-setup: $(STAMP)
-	$(PY) bench/setup.py --runs $(RUNS)
+	$(PY) bench/setup.py --runs $(RUNS) $(BENCH_ARGS)
 
 node22: $(NODE22)
 
