@@ -183,6 +183,13 @@ def test_ci_does_what_ci_run_does():
     assert "make lock-check" in runs(ci["jobs"]["lock"])
 
 
+def test_ci_runs_every_python_the_package_claims():
+    """The classifiers in pyproject.toml name exactly the Python versions CI tests."""
+    classifiers = re.findall(r'"Programming Language :: Python :: (3\.\d+)"', (REPO / "pyproject.toml").read_text())
+    assert load(CI)["jobs"]["test"]["strategy"]["matrix"]["python"] == classifiers
+    assert classifiers[0] == "3.10"  # requires-python's lower bound
+
+
 def test_plan_workflow_is_the_pipeline_the_readme_describes():
     plan = load(PLAN)
     assert plan["permissions"] == {}
