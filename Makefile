@@ -42,7 +42,7 @@ install_lock    = $(1)/bin/python -m pip install --quiet --require-hashes -r $(2
 install_project = $(1)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 endif
 
-.PHONY: synth test tools lint bench bench-setup node22 clean lock lock-check
+.PHONY: synth test tools lint bench bench-setup node22 vendor clean lock lock-check
 
 $(UV_BOOTSTRAP):
 	$(PYTHON) -m venv .uv
@@ -118,6 +118,11 @@ node22: $(NODE22)
 
 $(NODE22):
 	npm install --prefix .node22 --no-audit --no-fund --loglevel=error node@22
+
+# Vendor a chart release from ../shared/upstream (or $$EKS_LBC_UPSTREAM): `make vendor VERSION=3.6.0`.
+# Without VERSION it only re-derives eks_lbc/data from upstream. Fails, writing nothing, when anything is missing.
+vendor: $(STAMP)
+	$(PY) -m tools.vendor_upstream_data $(if $(VERSION),--chart $(VERSION))
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
