@@ -9,35 +9,86 @@ PY_CDKTN    := $(VENV_CDKTN)/bin/python
 STAMP_CDKTN := $(VENV_CDKTN)/.installed
 # Command-line tools the test tiers run, with pins that clash with the project's own
 # dependencies (checkov pins boto3, packaging, ...): a venv of their own inside $(VENV).
+# Its lock needs Python >= 3.11 (check-jsonschema, zizmor): TOOLS_PYTHON=python3.11 if PYTHON is 3.10.
 TOOLS       := $(VENV)/tools
 TOOLS_STAMP := $(TOOLS)/.installed
+TOOLS_PYTHON ?= $(PYTHON)
 # Node.js 22 from npm's `node` package, for the Node 22 test and the benchmark (jsii reads JSII_NODE).
 NODE22 := .node22/node_modules/node/bin/node
 RUNS   ?= 5
 
-.PHONY: synth preflight test tools lint bench node22 vendor clean
+# Every venv installs exactly what a lock file lists (hashes checked), then the project itself without
+# dependencies and without build isolation (so its build backend is the locked setuptools too).
+# `make lock` writes the lock files from pyproject.toml and tools-requirements.txt.
+LOCK_TEST  := requirements/test.txt
+LOCK_CDKTN := requirements/cdktn.txt
+LOCK_TOOLS := requirements/tools.txt
 
-$(STAMP): pyproject.toml
+# uv (from PyPI) creates and fills the venvs: the `uv` on PATH, else uv $(UV_VERSION) installed from PyPI
+# into .uv/ on first use. `make UV= synth` (or test) uses `python -m venv` and pip on the same lock files
+# instead: slower, same versions.
+UV_VERSION   := 0.13.9
+UV_BOOTSTRAP := .uv/bin/uv
+UV ?= $(or $(shell command -v uv 2>/dev/null),$(UV_BOOTSTRAP))
+UV_NEEDED := $(filter $(UV_BOOTSTRAP),$(UV))
+
+ifneq ($(strip $(UV)),)
+new_venv        = test -x $(1)/bin/python || $(UV) venv --quiet --python $(2) $(1)
+install_lock    = $(UV) pip sync --quiet --python $(1)/bin/python $(2)
+install_project = $(UV) pip install --quiet --python $(1)/bin/python --no-deps --no-build-isolation -e .
+else
+new_venv        = $(2) -m venv $(1)
+install_lock    = $(1)/bin/python -m pip install --quiet --require-hashes -r $(2)
+install_project = $(1)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+endif
+
+.PHONY: synth preflight test tools lint bench bench-setup node22 vendor clean lock lock-check
+
+$(UV_BOOTSTRAP):
+	$(PYTHON) -m venv .uv
+	.uv/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml $(LOCK_TEST) | $(UV_NEEDED)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "eks-lbc needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(call new_venv,$(VENV),$(PYTHON))
+	$(call install_lock,$(VENV),$(LOCK_TEST))
+	$(call install_project,$(VENV))
 	$(PY) -m eks_lbc.jsii_cache
 	@touch $@
 
 # The same checkout on CDK Terrain: the [cdktn] extra installs cdktn next to cdktf and makes it the runtime.
-$(STAMP_CDKTN): pyproject.toml
-	$(PYTHON) -m venv $(VENV_CDKTN)
-	$(PY_CDKTN) -m pip install --quiet --upgrade pip
-	$(PY_CDKTN) -m pip install --quiet -e '.[cdktn,test]'
+$(STAMP_CDKTN): pyproject.toml $(LOCK_CDKTN) | $(UV_NEEDED)
+	$(call new_venv,$(VENV_CDKTN),$(PYTHON))
+	$(call install_lock,$(VENV_CDKTN),$(LOCK_CDKTN))
+	$(call install_project,$(VENV_CDKTN))
 	EKS_LBC_RUNTIME=cdktn $(PY_CDKTN) -m eks_lbc.jsii_cache
 	@touch $@
 
-$(TOOLS_STAMP): tools-requirements.txt | $(STAMP)
-	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
-	$(TOOLS)/bin/python -m pip install --quiet -r tools-requirements.txt
+$(TOOLS_STAMP): $(LOCK_TOOLS) | $(STAMP) $(UV_NEEDED)
+	$(call new_venv,$(TOOLS),$(TOOLS_PYTHON))
+	$(call install_lock,$(TOOLS),$(LOCK_TOOLS))
 	@touch $@
+
+# Pins already in a lock file are kept unless its input no longer allows them (uv reads the output file
+# as preferences); `make lock UPGRADE=1` moves everything to the newest allowed. Needs PyPI.
+LOCK_FLAGS = --quiet --universal --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade)
+define compile_locks
+	$(UV) --directory $(1) pip compile $(LOCK_FLAGS) --python-version 3.10 pyproject.toml --extra test -o $(LOCK_TEST)
+	$(UV) --directory $(1) pip compile $(LOCK_FLAGS) --python-version 3.10 pyproject.toml --extra cdktn --extra test -o $(LOCK_CDKTN)
+	$(UV) --directory $(1) pip compile $(LOCK_FLAGS) --python-version 3.11 tools-requirements.txt -o $(LOCK_TOOLS)
+endef
+
+lock: | $(UV_NEEDED)
+	$(call compile_locks,.)
+
+# Fails when a lock file differs from what `make lock` would write now (an input changed without it).
+# Compiles in a copy, so nothing here changes. Needs PyPI; tests/test_locks.py checks the same offline, roughly.
+lock-check: | $(UV_NEEDED)
+	@rm -rf .lock-check && mkdir -p .lock-check/requirements
+	@cp pyproject.toml tools-requirements.txt README.md LICENSE .lock-check/ && cp requirements/*.txt .lock-check/requirements/
+	$(call compile_locks,.lock-check)
+	@diff -u requirements .lock-check/requirements && rm -rf .lock-check && echo "lock files are up to date" \
+	  || { echo "lock files are out of date: run make lock"; rm -rf .lock-check; exit 1; }
 
 tools: $(TOOLS_STAMP)
 
@@ -64,6 +115,11 @@ bench: $(STAMP) $(STAMP_CDKTN) $(NODE22)
 	$(PY) bench/synth.py --runs $(RUNS) --node $(NODE22) --cdktn-python $(PY_CDKTN)
 	$(PY) bench/preflight.py --runs $(RUNS)
 
+# Set-up times from a fresh clone (`make synth`, `make test` with and without set-up). RUNS=3 is plenty: minutes
+# each. BENCH_ARGS adds cases: --cold-caches, --setup-only, --pip (see bench/setup.py).
+bench-setup: $(STAMP)
+	$(PY) bench/setup.py --runs $(RUNS) $(BENCH_ARGS)
+
 node22: $(NODE22)
 
 $(NODE22):
@@ -79,4 +135,4 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 clean:
-	rm -rf cdktf.out .pytest_cache build dist *.egg-info
+	rm -rf cdktf.out .pytest_cache build dist *.egg-info .lock-check

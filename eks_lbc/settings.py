@@ -591,6 +591,8 @@ def check_local_state(settings: Settings, project_dir: Path) -> None:
                 f"before region-qualified ones (the new ones, {current} and IAM {cluster.iam_name!r}, would start "
                 "from an empty state and replace its IAM role); see README, Upgrading",
             )
+
+
 def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
     """The controller's capabilities against its chart, partition, policy mode and the other settings."""
     chart_version = values.get("chart_version") or default_chart_version()

@@ -126,3 +126,60 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     )
     loaded = subprocess.run([python, "-c", data], cwd=user, capture_output=True, text=True, timeout=60)
     assert loaded.returncode == 0 and "preflight --json report" in loaded.stdout, loaded.stderr[-3000:]
+
+
+PYPROJECT_METADATA = """
+import json, sys, warnings
+from setuptools.config.pyprojecttoml import apply_configuration
+from setuptools.dist import Distribution
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    meta = apply_configuration(Distribution(), sys.argv[1]).metadata
+print(json.dumps({
+    "warnings": [f"{type(w.message).__name__}: {str(w.message).splitlines()[0]}" for w in caught],
+    "license_expression": meta.license_expression,
+    "license_files": meta.license_files,
+    "classifiers": meta.classifiers,
+    "keywords": meta.keywords,
+}))
+"""
+
+
+def _metadata(pyproject: Path) -> dict:
+    # A subprocess: setuptools' configuration reader changes global state (warnings registry, distutils patching).
+    result = subprocess.run(
+        [sys.executable, "-c", PYPROJECT_METADATA, str(pyproject)],
+        cwd=pyproject.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    return json.loads(result.stdout)
+
+
+@pytest.mark.runtime("cdktf")  # no runtime involved: once per `make test`
+def test_pyproject_metadata_builds_without_deprecation_warnings():
+    """An SPDX license string (setuptools >= 77), the license file shipped, and no warning on any build."""
+    metadata = _metadata(REPO / "pyproject.toml")
+    assert metadata["warnings"] == []
+    assert metadata["license_expression"] == "Apache-2.0"
+    assert metadata["license_files"] == ["LICENSE"]
+    assert "Apache License" in (REPO / "LICENSE").read_text()[:200]
+    # An SPDX expression replaces the License :: classifiers (setuptools refuses both).
+    assert not [c for c in metadata["classifiers"] if c.startswith("License ::")]
+    assert "Programming Language :: Python :: 3 :: Only" in metadata["classifiers"]
+    assert "aws-load-balancer-controller" in metadata["keywords"]
+
+
+@pytest.mark.runtime("cdktf")
+def test_the_old_license_table_would_warn(tmp_path):
+    """The check above can fail: the table form this project used before warns on every install."""
+    text = (REPO / "pyproject.toml").read_text()
+    assert '\nlicense = "Apache-2.0"\n' in text
+    old_form = text.replace('\nlicense = "Apache-2.0"\n', '\nlicense = { text = "Apache-2.0" }\n')
+    (tmp_path / "pyproject.toml").write_text(old_form.replace('license-files = ["LICENSE"]\n', ""))
+    for name in ("README.md", "LICENSE"):
+        (tmp_path / name).write_text((REPO / name).read_text())
+    warnings = _metadata(tmp_path / "pyproject.toml")["warnings"]
+    assert any("`project.license` as a TOML table is deprecated" in w for w in warnings), warnings

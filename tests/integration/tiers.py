@@ -218,6 +218,8 @@ def with_subnets(part: dict[str, Any], key: str, cluster: EksCluster) -> dict[st
 def with_moved(part: dict[str, Any], stack: SynthesizedStack) -> dict[str, Any]:
     """``part`` with the ``moved`` blocks the app wrote beside the stack (``moved.tf``), as Terraform JSON."""
     return {**part, "moved": stack.moved} if stack.moved else part
+
+
 # Where the stack reads the cluster security group (LoadBalancerControllerStack: data.aws_eks_cluster "cluster").
 CLUSTER_SECURITY_GROUP_EXPRESSION = "${data.aws_eks_cluster.cluster.vpc_config[0].cluster_security_group_id}"
 

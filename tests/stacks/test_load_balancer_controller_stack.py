@@ -464,6 +464,8 @@ def test_no_access_settings_no_access_configuration(default_stack):
     assert default_stack["provider"]["kubernetes"][0]["exec"][0]["args"] == [
         "eks", "get-token", "--cluster-name", "demo", "--region", "ap-northeast-1",
     ]  # fmt: skip
+
+
 CAPABILITIES = dict(
     cluster_name="capable",
     region="us-east-1",
