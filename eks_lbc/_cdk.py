@@ -57,7 +57,7 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
-    from cdktn_provider_helm.release import Release, ReleaseSet
+    from cdktn_provider_helm.release import Release, ReleaseSet, ReleaseSetSensitive
     from cdktn_provider_kubernetes.ingress_v1 import (
         IngressV1,
         IngressV1Metadata,
@@ -106,7 +106,7 @@ else:
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
     from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
     from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
-    from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
+    from cdktf_cdktf_provider_helm.release import Release, ReleaseSet, ReleaseSetSensitive
     from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
         IngressV1,
         IngressV1Metadata,
@@ -203,6 +203,7 @@ __all__ = [
     "LocalBackend",
     "Release",
     "ReleaseSet",
+    "ReleaseSetSensitive",
     "S3Backend",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",

@@ -87,3 +87,11 @@ def runtime_python(runtime: str) -> str | None:
     if CDKTN_VENV_PYTHON.exists():
         return str(CDKTN_VENV_PYTHON)
     return None
+
+
+def set_string(reference: str) -> str:
+    """The ``set`` value of a string token ``${<reference>}``: escaped for Helm's --set parser at apply time.
+
+    (``eks_lbc/constructs/_release_values.py``: a backslash before each backslash, comma and ``{``.)
+    """
+    return r"${replace(" + reference + r', "/[\\\\,{]/", "\\$0")}'

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
-
 from eks_lbc import validation
-from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, Token
+from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, ReleaseSetSensitive
 from eks_lbc.chart_values import chart_values, check_extra_values, selector_name
 from eks_lbc.constructs._inputs import checked, flag, is_token
+from eks_lbc.constructs._release_values import split_values
 from eks_lbc.defaults import DEFAULT_REPLICAS, DEFAULT_SERVICE_MUTATOR_WEBHOOK, DEFAULT_ZONE_SPREAD
+from eks_lbc.helm_values import values_document
 from eks_lbc.images import REGIONAL, REGIONAL_REPOSITORY_PATH, regional_registries, regional_repository
 from eks_lbc.versions import CHART_NAME, CHART_REPOSITORY, chart_release, default_chart_version
 
@@ -54,8 +54,11 @@ class ControllerRelease(Construct):
     this controller the owner of every new ``type: LoadBalancer`` Service. Without it,
     Services opt in with ``spec.loadBalancerClass: service.k8s.aws/nlb``.
 
-    Concrete scalars go into the release's YAML ``values``; values only known at apply
-    time (tokens) go into ``set`` entries (``string``-typed, except the replica count).
+    Concrete values go into the release's ``values`` as one JSON document (Helm reads every string
+    as a string; Terraform and cdktf see no template or token marker in it: :mod:`eks_lbc.helm_values`);
+    values only known at apply time (tokens, also inside ``values``) go into ``set`` entries, one string
+    each (``string``-typed, except number tokens), and into ``set_sensitive`` at secret paths
+    (``webhookTLS.*``, credential-named ``env`` entries), where a concrete value is refused.
 
     :param cluster_name: EKS cluster name (``clusterName``).
     :param region: AWS region (``region``).
@@ -140,17 +143,13 @@ class ControllerRelease(Construct):
             static["podDisruptionBudget"] = {"maxUnavailable": 1}
         if zone_spread != "off":
             static["topologySpreadConstraints"] = [self._zone_spread(zone_spread, extra)]
-        computed: list[ReleaseSet] = []
         for key, value in scalars.items():
-            if value is None:
-                continue
-            if is_token(value):
-                typed = "string" if isinstance(value, str) else None  # a number token: Helm parses "2" as 2
-                computed.append(ReleaseSet(name=key, value=Token.as_string(value), type=typed))
-            else:
+            if value is not None:
                 static = merge_values(static, _nest(key, value))
-        self.values = merge_values(static, extra)
-        self.set_values = tuple(computed)
+        # Concrete values: one JSON document; tokens (here and in `values`): `set` entries, secrets `set_sensitive`.
+        self.values, entries = split_values("values", merge_values(static, extra))
+        self.set_values = tuple(ReleaseSet(name=e.name, value=e.value, type=e.type) for e in entries if not e.sensitive)
+        sensitive = [ReleaseSetSensitive(name=e.name, value=e.value, type=e.type) for e in entries if e.sensitive]
 
         self.release = Release(
             self,
@@ -160,8 +159,9 @@ class ControllerRelease(Construct):
             repository=CHART_REPOSITORY,
             version=self.chart_version,
             namespace=namespace,
-            values=[yaml.safe_dump(self.values, sort_keys=True, default_flow_style=False)],
-            set=list(computed) or None,
+            values=[values_document(self.values)],
+            set=list(self.set_values) or None,
+            set_sensitive=sensitive or None,
             wait=True,
             atomic=True,
             cleanup_on_fail=True,

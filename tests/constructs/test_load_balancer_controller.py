@@ -8,7 +8,7 @@ from eks_lbc._cdk import DataAwsEksCluster
 from eks_lbc.constructs import LoadBalancerController
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.policies import policy_document
-from tests.support import address, new_stack, only, synth
+from tests.support import address, new_stack, only, set_string, synth
 
 
 def build(stack, **overrides):
@@ -32,7 +32,7 @@ def test_release_waits_for_service_account_and_policy_attachment():
         address(out, "resource", "aws_iam_role_policy_attachment"),
     }
     sa_address = address(out, "resource", "kubernetes_service_account_v1")
-    assert {"name": "serviceAccount.name", "value": f"${{{sa_address}.metadata[0].name}}", "type": "string"} in (
+    assert {"name": "serviceAccount.name", "value": set_string(f"{sa_address}.metadata[0].name"), "type": "string"} in (
         release["set"]
     )
 

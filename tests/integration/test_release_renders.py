@@ -156,3 +156,69 @@ def test_extra_values_reach_the_objects(render, chart):
     template = pod_template(objects)
     assert template["metadata"]["labels"]["team"] == "platform"
     assert template["spec"]["containers"][0]["imagePullPolicy"] == "Always"
+
+
+# Strings that YAML 1.1 (Helm's values reader) would read as booleans or numbers if they were unquoted.
+YAML_11_LOOKALIKES = ["y", "n", "no", "on", "1e3", "0o10", "1234e56", "0x1F", "1_000", "010", "~", "null", ".inf"]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_strings_reach_the_objects_literally(render, chart):
+    # The image tag Helm reads as a number when unquoted (1234e56 -> 1.234e+59), labels and annotations
+    # it reads as booleans (a `y` label: the API server rejects the Deployment), Terraform template
+    # sequences and cdktf's own marker prefixes: all arrive as the same strings.
+    labels = {f"l{i}": text for i, text in enumerate(YAML_11_LOOKALIKES)}
+    annotations = {
+        "template": '${file("/etc/hostname")}',
+        "directive": "%{if true}x%{endif}",
+        "escaped": "$${x}",
+        "list-marker": "#{TfToken[TOKEN.1]}",
+        "policy-variable": "&{aws:username}",
+        "quote": 'a "b" \\ c\nd',
+    }
+    objects = render(chart, image_tag="1234e56", helm_values={"podLabels": labels, "podAnnotations": annotations})
+    template = pod_template(objects)
+    (container,) = template["spec"]["containers"]
+    assert container["image"].endswith(":1234e56")
+    assert labels.items() <= template["metadata"]["labels"].items()
+    assert annotations.items() <= template["metadata"]["annotations"].items()
+
+
+def release_with_tokens(values):
+    from eks_lbc._cdk import TerraformVariable
+    from eks_lbc.constructs import ControllerRelease
+    from tests.support import new_stack
+
+    stack = new_stack()
+    token = TerraformVariable(stack, "runtime", type="string").string_value
+    ControllerRelease(
+        stack,
+        "release",
+        cluster_name="demo",
+        region="ap-northeast-1",
+        vpc_id="vpc-0123456789abcdef0",
+        service_account_name="aws-load-balancer-controller",
+        namespace="kube-system",
+        values=values(token),
+    )
+    return only(synth(stack), "resource", "helm_release")
+
+
+@pytest.mark.parametrize("chart", CHARTS[:1])
+def test_token_leaves_land_at_their_path_as_one_string(require_tool, chart):
+    # A library user's token inside helm_values: at apply time its value goes through `set` (one string),
+    # never into the document's text; a token in a list sets that item and keeps the others.
+    require_tool(helm_sdk_available(), "helm-python-sdk (pip install helm-python-sdk)")
+    release = release_with_tokens(
+        lambda token: {
+            "podAnnotations": {"example.com/owner": token, "static": "kept"},
+            "tolerations": [{"key": "a", "operator": "Exists"}, {"key": token, "operator": "Exists"}],
+        }
+    )
+    template = pod_template(render_release(release, CHART_DIR / release["version"]))
+    assert {"example.com/owner": APPLY_TIME, "static": "kept"}.items() <= template["metadata"]["annotations"].items()
+    assert template["spec"]["tolerations"] == [
+        {"key": "a", "operator": "Exists"},
+        {"key": APPLY_TIME, "operator": "Exists"},
+    ]
+    assert template["spec"]["serviceAccountName"] == "aws-load-balancer-controller"
