@@ -89,7 +89,7 @@ def check_literal_values(field: str, values: Any) -> None:
 def _check_literal(field: str, path: tuple[str, ...], value: Any) -> None:
     where = ".".join((field, *path))
     if len(path) > MAX_DEPTH:
-        raise InvalidSetting(field, "<not shown>", f"chart values nested at most {MAX_DEPTH} levels deep")
+        raise InvalidSetting(field, Shown("<not shown>"), f"chart values nested at most {MAX_DEPTH} levels deep")
     if isinstance(value, Mapping):
         for key, child in value.items():
             if isinstance(key, str) and TOKEN_MARKER in key:
@@ -109,3 +109,37 @@ def _check_literal(field: str, path: tuple[str, ...], value: Any) -> None:
         raise InvalidSetting(where, value, "a finite number")
     elif secret_kind(path) is not None and value is not None:
         raise secret_error(field, path)
+
+
+class Shown:
+    """What an error shows of a value that may hold secrets: its ``repr`` is the summary."""
+
+    def __init__(self, summary: str) -> None:
+        self.summary = summary
+
+    def __repr__(self) -> str:
+        return self.summary
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Shown) and other.summary == self.summary
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+SHOWN_TEXT_MAX = 64
+
+
+def shown(value: Any) -> Any:
+    """``value`` for an error message: a scalar as is (a long string cut), an object by its keys, a list by size.
+
+    Values of the ``helmValues`` setting may hold credentials; an error should name where the problem is
+    without repeating a whole document (and a whole environment variable) into a CI log.
+    """
+    if isinstance(value, Mapping):
+        keys = ", ".join(f"{k!r}: ..." for k in list(value)[:10])
+        return Shown("{" + keys + (", ..." if len(value) > 10 else "") + "}")
+    if isinstance(value, list):
+        return Shown(f"[... {len(value)} items]")
+    if isinstance(value, str) and len(value) > SHOWN_TEXT_MAX:
+        return Shown(repr(value[:SHOWN_TEXT_MAX]) + f"... ({len(value)} characters)")
+    return value

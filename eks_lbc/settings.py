@@ -46,6 +46,7 @@ from eks_lbc.defaults import (
     default_iam_name,
 )
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.helm_values import Shown, check_literal_values, shown
 from eks_lbc.images import REGIONAL, regional_repository
 from eks_lbc.partitions import partition_of, supported_partition
 from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
@@ -199,11 +200,38 @@ def string_map(check_key: Callable[[str, str], str], check_value: Callable[[str,
     return parse
 
 
+@dataclass(frozen=True)
+class _UndecodedJson:
+    """An environment variable whose text is not JSON: why (the text itself is never shown: it may hold secrets)."""
+
+    error: str
+
+
 def json_object(source: str, raw: Any) -> dict[str, Any]:
-    """A JSON object (in the environment: its JSON text, e.g. ``{"logLevel": "debug"}``)."""
+    """A JSON object (in the environment: its JSON text, e.g. ``{"logLevel": "debug"}``) of chart values.
+
+    Checked here for what cannot stay literal or safe whatever the chart (:func:`check_literal_values`);
+    an error shows where the problem is, never the whole text.
+    """
+    expected = 'a JSON object, e.g. {"logLevel": "debug"}'
+    if isinstance(raw, _UndecodedJson):
+        raise InvalidSetting(source, Shown("<text not shown>"), f"{expected}; the text is not JSON: {raw.error}")
     if not isinstance(raw, Mapping):
-        raise InvalidSetting(source, raw, 'a JSON object, e.g. {"logLevel": "debug"}')
+        raise InvalidSetting(source, shown(raw), expected)
+    check_literal_values(source, raw)
     return dict(raw)
+
+
+def _decode_json_object(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        return _UndecodedJson(f"{error.msg} (line {error.lineno}, column {error.colno})")
+    except RecursionError:
+        return _UndecodedJson("nested too deeply")
+
+
+json_object.decode_env = _decode_json_object  # type: ignore[attr-defined]
 
 
 def _image_repository(source: str, raw: str) -> str:
@@ -292,6 +320,8 @@ def read_context(cdktf_json: Path) -> Mapping[str, Any]:
         return {}
     except json.JSONDecodeError as error:
         raise InvalidSetting(cdktf_json.name, f"line {error.lineno}: {error.msg}", "valid JSON") from None
+    except RecursionError:
+        raise InvalidSetting(cdktf_json.name, "<not shown>", "JSON nested less deeply") from None
     context = document.get("context", {}).get(CONTEXT_KEY, {})
     if not isinstance(context, Mapping):
         raise InvalidSetting(f"{cdktf_json.name} context.{CONTEXT_KEY}", context, "a JSON object of settings")
@@ -384,6 +414,20 @@ def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> Non
     if values.get("identity") == IDENTITY_POD_IDENTITY:
         chart = values.get("chart_version", default_chart_version())
         check_pod_identity(chart, sources.get("chart_version", sources["identity"]))
+        # IRSA-only settings would be silently ignored: say so instead.
+        if values.get("sts_audience", STS_AUDIENCE) != STS_AUDIENCE:
+            raise InvalidSetting(
+                sources["sts_audience"],
+                values["sts_audience"],
+                "unset with identity pod-identity (the token audience is an IRSA setting; "
+                f"set by {sources['identity']})",
+            )
+        if values.get("oidc_provider", OIDC_PROVIDER_CREATE) != OIDC_PROVIDER_CREATE:
+            raise InvalidSetting(
+                sources["oidc_provider"],
+                values["oidc_provider"],
+                f"unset with identity pod-identity (Pod Identity uses no OIDC provider; set by {sources['identity']})",
+            )
     prefix = values.get("iam_name_prefix", "")
     name = prefix + default_iam_name(values["cluster_name"])
     if len(name) > IAM_ROLE_NAME_MAX:

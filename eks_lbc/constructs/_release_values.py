@@ -21,7 +21,7 @@ from typing import Any
 from eks_lbc._cdk import Fn, Token
 from eks_lbc.constructs._inputs import is_token
 from eks_lbc.errors import InvalidSetting
-from eks_lbc.helm_values import MAX_DEPTH, secret_error, secret_kind
+from eks_lbc.helm_values import MAX_DEPTH, Shown, secret_error, secret_kind
 
 # strvals reads a key up to one of `.`, `=`, `[`, `,` and a value up to `,`; a backslash escapes the next
 # character in both, and a value starting with `{` is a list. `{` is escaped in names too, so a name
@@ -70,7 +70,7 @@ def _split(field: str, path: tuple[str | int, ...], value: Any, entries: list[Se
     where = field + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
     keys = tuple(p for p in path if isinstance(p, str))
     if len(path) > MAX_DEPTH:
-        raise InvalidSetting(field, "<not shown>", f"chart values nested at most {MAX_DEPTH} levels deep")
+        raise InvalidSetting(field, Shown("<not shown>"), f"chart values nested at most {MAX_DEPTH} levels deep")
     if isinstance(value, Mapping):
         document = {}
         for key, child in value.items():

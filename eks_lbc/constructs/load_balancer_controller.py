@@ -150,6 +150,8 @@ class LoadBalancerController(Construct):
         else:
             if oidc_provider is not None or existing_oidc_provider:
                 raise InvalidSetting("oidc_provider", oidc_provider or "existing", "unset with pod-identity")
+            if sts_audience != STS_AUDIENCE:
+                raise InvalidSetting("sts_audience", sts_audience, "unset with pod-identity (an IRSA option)")
             check_pod_identity(chart_version or default_chart_version(), "chart_version")
             self.role = PodIdentityRole(
                 self,

@@ -297,3 +297,9 @@ def test_iam_name_prefix_is_validated():
         build(new_stack(), iam_name_prefix="acme/")
     with pytest.raises(InvalidSetting, match="role name"):
         build(new_stack(), iam_name_prefix="p" * 32, cluster_name="c" * 30)
+
+
+def test_pod_identity_refuses_an_sts_audience_it_would_ignore():
+    with pytest.raises(InvalidSetting) as caught:
+        build(new_stack(), identity="pod-identity", issuer_url=None, sts_audience="example.com")
+    assert caught.value.field == "sts_audience"
