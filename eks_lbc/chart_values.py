@@ -40,6 +40,9 @@ OWNED_VALUES: dict[str, tuple[str, str]] = {
     "podDisruptionBudget": ("podDisruptionBudget", "pod_disruption_budget"),
     "topologySpreadConstraints": ("zoneSpread", "zone_spread"),
     "enableServiceMutatorWebhook": ("enableServiceMutatorWebhook", "enable_service_mutator_webhook"),
+    # eks_lbc/ingress_webhook.py (the first key is upstream's spelling)
+    "webhookConfig.ingressValdationFailurePolicy": ("ingressValidationWebhook", "ingress_validation_webhook"),
+    "webhookConfig.disableIngressValidation": ("ingressValidationWebhook", "ingress_validation_webhook"),
 }
 
 _OWNED_PATHS = {tuple(path.split(".")): owner for path, owner in OWNED_VALUES.items()}

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from eks_lbc import _lazy_providers, runtime, validation
+from eks_lbc import _lazy_providers, ingress_webhook, runtime, validation
 from eks_lbc.chart_values import check_extra_values
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
@@ -93,6 +93,8 @@ class ClusterSettings:
     pod_disruption_budget: bool = True
     zone_spread: str = DEFAULT_ZONE_SPREAD
     enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK
+    # The Ingress validating webhook: "ignore", "fail" or "off"; None: the safest the chart allows.
+    ingress_validation_webhook: str | None = None
     helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
     example_ingress: bool = False
 
@@ -284,6 +286,7 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("pod_disruption_budget", "podDisruptionBudget", boolean),
     _Field("zone_spread", "zoneSpread", text(validation.zone_spread)),
     _Field("enable_service_mutator_webhook", "enableServiceMutatorWebhook", boolean),
+    _Field("ingress_validation_webhook", "ingressValidationWebhook", text(validation.choice(ingress_webhook.CHOICES))),
     _Field("helm_values", "helmValues", json_object),
     _Field("example_ingress", "exampleIngress", boolean),
 )
@@ -484,3 +487,6 @@ def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> N
         values["helm_values"] = check_extra_values(sources["helm_values"], values["helm_values"], chart_version)
     if values.get("image_repository") == REGIONAL:
         regional_repository(values["region"], sources["image_repository"])
+    if "ingress_validation_webhook" in values:
+        source = sources["ingress_validation_webhook"]
+        ingress_webhook.check(source, values["ingress_validation_webhook"], chart_version)

@@ -674,3 +674,28 @@ def test_helm_values_that_cannot_stay_literal_or_secret_are_refused(tmp_path, va
         load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_HELM_VALUES": json.dumps(values)})
     assert caught.value.field == field
     assert "hunter2" not in str(caught.value) and "PRIVATE" not in str(caught.value)
+
+
+def test_ingress_validation_webhook_default_and_choices(tmp_path):
+    assert load_one(tmp_path).ingress_validation_webhook is None  # the safest the chart allows
+    assert load_one(tmp_path, EKS_LBC_INGRESS_VALIDATION_WEBHOOK="fail").ingress_validation_webhook == "fail"
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_INGRESS_VALIDATION_WEBHOOK="Ignore")
+    assert "'ignore', 'fail', 'off'" in caught.value.expected
+
+
+@pytest.mark.parametrize(("chart", "choice", "needs"), [("1.17.1", "ignore", "3.5.0"), ("1.5.3", "off", "1.17.1")])
+def test_ingress_validation_webhook_choice_the_chart_lacks_names_the_charts_that_have_it(
+    tmp_path, chart, choice, needs
+):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_CHART_VERSION=chart, EKS_LBC_INGRESS_VALIDATION_WEBHOOK=choice)
+    assert caught.value.field == "EKS_LBC_INGRESS_VALIDATION_WEBHOOK"
+    assert f"with chart {chart}" in caught.value.expected and needs in caught.value.expected
+
+
+def test_ingress_validation_webhook_is_owned_by_the_setting(tmp_path):
+    values = {"webhookConfig": {"ingressValdationFailurePolicy": "Fail"}}
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_HELM_VALUES=json.dumps(values))
+    assert "use the ingressValidationWebhook setting" in caught.value.expected

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from eks_lbc import validation
+from eks_lbc import ingress_webhook, validation
 from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, ReleaseSetSensitive
 from eks_lbc.chart_values import chart_values, check_extra_values, selector_name
 from eks_lbc.constructs._inputs import checked, flag, is_token
 from eks_lbc.constructs._release_values import split_values
 from eks_lbc.defaults import DEFAULT_REPLICAS, DEFAULT_SERVICE_MUTATOR_WEBHOOK, DEFAULT_ZONE_SPREAD
+from eks_lbc.errors import InvalidSetting
 from eks_lbc.helm_values import values_document
 from eks_lbc.images import REGIONAL, REGIONAL_REPOSITORY_PATH, regional_registries, regional_repository
 from eks_lbc.versions import CHART_NAME, CHART_REPOSITORY, chart_release, default_chart_version
@@ -77,6 +78,10 @@ class ControllerRelease(Construct):
     :param zone_spread: ``"preferred"`` (default: spread replicas across zones when the scheduler
         can), ``"required"`` (never schedule a replica that would unbalance zones) or ``"off"``.
     :param enable_service_mutator_webhook: the chart's ``enableServiceMutatorWebhook``; default False.
+    :param ingress_validation_webhook: the chart's Ingress validating webhook (:mod:`eks_lbc.ingress_webhook`):
+        ``"ignore"`` (Ingresses pass while no controller pod is ready; charts 3.2.0+), ``"fail"`` (they
+        are refused then: the chart's behaviour) or ``"off"`` (charts 1.17.1+). Default: ``"ignore"`` where
+        the chart allows it, else ``"fail"``.
     :param values: further chart values, deep-merged over the construct's own; keys are checked
         against the pinned chart (a misspelt key is an error, not silently ignored) and keys this
         construct sets are refused (see :data:`eks_lbc.chart_values.OWNED_VALUES`).
@@ -102,6 +107,7 @@ class ControllerRelease(Construct):
         pod_disruption_budget: bool = True,
         zone_spread: str = DEFAULT_ZONE_SPREAD,
         enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
+        ingress_validation_webhook: str | None = None,
         values: Mapping[str, Any] | None = None,
         depends_on: Sequence[Any] = (),
         timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
@@ -139,6 +145,16 @@ class ControllerRelease(Construct):
             "serviceAccount": {"create": False},
             "enableServiceMutatorWebhook": flag("enable_service_mutator_webhook", enable_service_mutator_webhook),
         }
+        if is_token(ingress_validation_webhook):
+            raise InvalidSetting(
+                "ingress_validation_webhook", ingress_validation_webhook, "a concrete choice (it chooses the values)"
+            )
+        self.ingress_validation_webhook = ingress_webhook.check(
+            "ingress_validation_webhook",
+            ingress_validation_webhook or ingress_webhook.default(self.chart_version),
+            self.chart_version,
+        )
+        static = merge_values(static, ingress_webhook.values(self.ingress_validation_webhook, self.chart_version))
         if flag("pod_disruption_budget", pod_disruption_budget):
             static["podDisruptionBudget"] = {"maxUnavailable": 1}
         if zone_spread != "off":

@@ -83,6 +83,8 @@ class LoadBalancerController(Construct):
     :param zone_spread: ``"preferred"`` (default), ``"required"`` or ``"off"``: topology spread across zones.
     :param enable_service_mutator_webhook: the chart's Service mutating webhook; default False
         (see :class:`ControllerRelease` for why).
+    :param ingress_validation_webhook: ``"ignore"``, ``"fail"`` or ``"off"``: the chart's Ingress validating
+        webhook; default ``"ignore"`` where the chart allows it, else ``"fail"`` (see :class:`ControllerRelease`).
     :param helm_values: extra chart values, deep-merged over the construct's own; checked against the
         pinned chart's keys, and keys the construct sets itself are refused.
     """
@@ -117,6 +119,7 @@ class LoadBalancerController(Construct):
         pod_disruption_budget: bool = True,
         zone_spread: str = DEFAULT_ZONE_SPREAD,
         enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
+        ingress_validation_webhook: str | None = None,
         helm_values: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -208,6 +211,7 @@ class LoadBalancerController(Construct):
             pod_disruption_budget=pod_disruption_budget,
             zone_spread=zone_spread,
             enable_service_mutator_webhook=enable_service_mutator_webhook,
+            ingress_validation_webhook=ingress_validation_webhook,
             values=helm_values,
             depends_on=prerequisites,
         )

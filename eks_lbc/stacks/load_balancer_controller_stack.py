@@ -64,6 +64,7 @@ class LoadBalancerControllerStack(TerraformStack):
             pod_disruption_budget=cluster.pod_disruption_budget,
             zone_spread=cluster.zone_spread,
             enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
+            ingress_validation_webhook=cluster.ingress_validation_webhook,
             helm_values=cluster.helm_values,
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")

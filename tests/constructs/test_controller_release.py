@@ -45,6 +45,8 @@ def test_concrete_values_go_to_yaml_values():
         "podDisruptionBudget": {"maxUnavailable": 1},
         "topologySpreadConstraints": [ZONE_SPREAD],
         "enableServiceMutatorWebhook": False,
+        # eks_lbc/ingress_webhook.py: Ingresses are not refused while no controller pod is ready
+        "webhookConfig": {"ingressValdationFailurePolicy": "Ignore"},
     }
     assert "set" not in release
     assert "image" not in yaml.safe_load(document)  # the chart's default public ECR image
@@ -291,3 +293,26 @@ def test_keys_are_checked_against_the_pinned_chart_version():
     with pytest.raises(InvalidSetting) as caught:
         values_of(chart_version="1.5.3", values={"albGatewayMaxConcurrentReconciles": 5})
     assert "chart 1.5.3" in caught.value.expected
+
+
+@pytest.mark.parametrize(
+    ("chart", "expected"), [("3.5.0", {"ingressValdationFailurePolicy": "Ignore"}), ("1.17.1", None)]
+)
+def test_ingress_validation_webhook_default_per_chart(chart, expected):
+    values, _, construct = values_of(chart_version=chart)
+    assert values.get("webhookConfig") == expected
+    assert construct.ingress_validation_webhook == ("ignore" if expected else "fail")
+    assert values_of(chart_version=chart, ingress_validation_webhook="off")[0]["webhookConfig"] == {
+        "disableIngressValidation": True
+    }
+
+
+def test_ingress_validation_webhook_refuses_a_token_and_what_the_chart_lacks():
+    from eks_lbc._cdk import TerraformVariable
+
+    stack = new_stack()
+    token = TerraformVariable(stack, "choice", type="string").string_value
+    with pytest.raises(InvalidSetting, match="concrete choice"):
+        ControllerRelease(stack, "release", **PROPS, ingress_validation_webhook=token)
+    with pytest.raises(InvalidSetting, match="with chart 1.5.3"):
+        values_of(chart_version="1.5.3", ingress_validation_webhook="ignore")

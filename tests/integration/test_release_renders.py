@@ -12,6 +12,8 @@ import json
 
 import pytest
 
+from eks_lbc import ingress_webhook
+from eks_lbc.errors import InvalidSetting
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.versions import chart_release, supported_charts
 from tests.integration.release_render import APPLY_TIME, helm_sdk_available, one, render_release
@@ -222,3 +224,44 @@ def test_token_leaves_land_at_their_path_as_one_string(require_tool, chart):
         {"key": APPLY_TIME, "operator": "Exists"},
     ]
     assert template["spec"]["serviceAccountName"] == "aws-load-balancer-controller"
+
+
+INGRESS_WEBHOOK = "vingress.elbv2.k8s.aws"
+
+
+def ingress_webhooks(objects):
+    (config,) = [o for o in objects if o["kind"] == "ValidatingWebhookConfiguration"]
+    return [w for w in config["webhooks"] if w["name"] == INGRESS_WEBHOOK]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_ingress_webhook_default_is_the_safest_the_chart_allows(render, chart):
+    # Registered for every Ingress of the cluster (no selector by default): with `Fail`, no Ingress of any
+    # class can be created or updated while no controller pod is ready. `Ignore` where the chart has the key.
+    (webhook,) = ingress_webhooks(render(chart))
+    expected = "Ignore" if "ignore" in ingress_webhook.available(chart) else "Fail"
+    assert webhook["failurePolicy"] == expected
+    assert webhook["rules"][0]["resources"] == ["ingresses"]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("choice", ingress_webhook.CHOICES)
+def test_ingress_webhook_choices_render_as_chosen_or_are_refused(render, chart, choice):
+    if choice not in ingress_webhook.available(chart):
+        with pytest.raises(InvalidSetting) as caught:
+            render(chart, ingress_validation_webhook=choice)
+        assert caught.value.field == "ingress_validation_webhook"
+        return
+    webhooks = ingress_webhooks(render(chart, ingress_validation_webhook=choice))
+    if choice == "off":
+        assert webhooks == []
+    else:
+        (webhook,) = webhooks
+        assert webhook["failurePolicy"] == choice.capitalize()
+
+
+def test_ingress_webhook_choices_follow_the_charts_value_keys():
+    # Keyed on the chart's values, so charts added to the table get the right choices without a list here.
+    assert ingress_webhook.available("3.5.0") == ("ignore", "fail", "off")
+    assert ingress_webhook.available("1.17.1") == ("fail", "off")
+    assert ingress_webhook.available("1.5.3") == ("fail",)
