@@ -314,5 +314,5 @@ def test_ingress_validation_webhook_refuses_a_token_and_what_the_chart_lacks():
     token = TerraformVariable(stack, "choice", type="string").string_value
     with pytest.raises(InvalidSetting, match="concrete choice"):
         ControllerRelease(stack, "release", **PROPS, ingress_validation_webhook=token)
-    with pytest.raises(InvalidSetting, match="with chart 1.5.3"):
+    with pytest.raises(InvalidSetting, match=r"with chart 1\.5\.3"):
         values_of(chart_version="1.5.3", ingress_validation_webhook="ignore")
