@@ -265,3 +265,33 @@ def test_ingress_webhook_choices_follow_the_charts_value_keys():
     assert ingress_webhook.available("3.5.0") == ("ignore", "fail", "off")
     assert ingress_webhook.available("1.17.1") == ("fail", "off")
     assert ingress_webhook.available("1.5.3") == ("fail",)
+
+
+def _opted_in_only(webhook) -> bool:
+    """The webhook's namespace or object selector requires a label set to `enabled`/`true` (an opt-in)."""
+    expressions = [
+        e
+        for selector in ("namespaceSelector", "objectSelector")
+        for e in (webhook.get(selector) or {}).get("matchExpressions") or []
+    ]
+    return any(e["operator"] == "In" and e["values"] in (["enabled"], ["true"]) for e in expressions)
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_what_the_controller_can_still_block_by_default(render, chart):
+    # README "Webhook safety": with the defaults, a `Fail` webhook covers only the controller's own objects
+    # (API group elbv2.k8s.aws), namespaces that opted in by label, or Ingresses on charts that cannot Ignore.
+    objects = render(chart)
+    blocking = [
+        w
+        for o in objects
+        if o["kind"] in ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+        for w in o["webhooks"]
+        if w["failurePolicy"] == "Fail"
+    ]
+    assert blocking
+    for webhook in blocking:
+        groups = {g for rule in webhook["rules"] for g in rule["apiGroups"]}
+        if groups == {"elbv2.k8s.aws"} or _opted_in_only(webhook):
+            continue
+        assert webhook["name"] == INGRESS_WEBHOOK and "ignore" not in ingress_webhook.available(chart), webhook["name"]
