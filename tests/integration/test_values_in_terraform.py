@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from typing import Any
 
 import pytest
 
@@ -36,13 +37,14 @@ LITERALS = {
 RUNTIME_VALUE = "x,enableServiceMutatorWebhook=true\n{a,b}\\z ${y}"
 
 
-def evaluate(config: dict, tmp_path) -> dict:
+def evaluate(config: dict, tmp_path, expression: str = "{values = local.values, set = local.set}") -> Any:
+    """``expression`` as Terraform evaluates it in ``config`` (a tiny root module, no provider)."""
     (tmp_path / "main.tf.json").write_text(json.dumps(config))
     home = tmp_path / "home"
     home.mkdir()
     result = subprocess.run(
         [tf.TERRAFORM, "console"],
-        input="jsonencode({values = local.values, set = local.set})\n",
+        input=f"jsonencode({expression})\n",
         cwd=tmp_path,
         env=tf.offline_environment(home, tf.plugin_dir()),
         capture_output=True,
@@ -95,3 +97,15 @@ def test_values_reach_helm_literally_through_terraform(require_tool, tmp_path):
     assert values["enableServiceMutatorWebhook"] is False
     # The runtime value added no key of its own next to the document's.
     assert set(values) == set(helm.values_from_yaml(document))
+
+
+def test_service_account_labels_and_annotations_stay_literal_in_terraform(require_tool, tmp_path):
+    # The other place a library user's free-form strings reach the JSON: escaped `$${`/`%%{` (keys too).
+    require_tool(tf.TERRAFORM, "terraform")
+    from eks_lbc.constructs import ServiceAccount
+
+    stack = new_stack()
+    annotations = {"a": '${file("/etc/hostname")}', "b": "%{if true}yes%{endif}", "c": "$${x}", "k-${x}": "v"}
+    ServiceAccount(stack, "sa", name="sa", namespace="kube-system", role_arn=None, annotations=annotations)
+    metadata = only(synth(stack), "resource", "kubernetes_service_account_v1")["metadata"]
+    assert evaluate({"locals": {"metadata": metadata}}, tmp_path, "local.metadata")["annotations"] == annotations
