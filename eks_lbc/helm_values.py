@@ -32,6 +32,9 @@ from eks_lbc.errors import InvalidSetting
 _OPENERS = ("${", "%{", "#{", "&{")
 # cdktf's string token marker: a string holding one is taken for a token (an internal reference).
 TOKEN_MARKER = "{TfToken["
+# cdktf encodes a number token as a double of about -8e298 (a bit pattern): a larger number from the user
+# would be taken for one. No chart value needs it.
+NUMBER_MAX = 1e280
 # Deeper than any chart's values need; far below Python's recursion limit.
 MAX_DEPTH = 32
 
@@ -105,8 +108,8 @@ def _check_literal(field: str, path: tuple[str, ...], value: Any) -> None:
             raise InvalidSetting(
                 where, value, "a string without cdktf's token marker '${TfToken[' (it would not stay literal)"
             )
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise InvalidSetting(where, value, "a finite number")
+    elif isinstance(value, float) and not (math.isfinite(value) and abs(value) < NUMBER_MAX):
+        raise InvalidSetting(where, value, f"a finite number smaller than {NUMBER_MAX:g} in magnitude")
     elif secret_kind(path) is not None and value is not None:
         raise secret_error(field, path)
 

@@ -45,6 +45,7 @@ def test_secret_paths(path, kind):
         ({"podAnnotations": {"a": "${TfToken[TOKEN.1]}"}}, "EKS_LBC_HELM_VALUES.podAnnotations.a"),
         ({"podAnnotations": {"x-${TfToken[TOKEN.99999]}": "v"}}, "EKS_LBC_HELM_VALUES.podAnnotations key"),
         ({"replicaCount": float("inf")}, "EKS_LBC_HELM_VALUES.replicaCount"),
+        ({"awsMaxRetries": -8.109562212591379e298}, "EKS_LBC_HELM_VALUES.awsMaxRetries"),  # a cdktf number token
     ],
 )
 def test_literal_values_refuse_what_cannot_stay_literal(values, field):
