@@ -15,7 +15,7 @@ TOOLS_STAMP := $(TOOLS)/.installed
 NODE22 := .node22/node_modules/node/bin/node
 RUNS   ?= 5
 
-.PHONY: synth test tools lint bench node22 clean
+.PHONY: synth test tools lint bench node22 vendor clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "eks-lbc needs Python >= 3.10; set PYTHON=/path/to/python3.x")'
@@ -62,6 +62,11 @@ node22: $(NODE22)
 
 $(NODE22):
 	npm install --prefix .node22 --no-audit --no-fund --loglevel=error node@22
+
+# Vendor a chart release from ../shared/upstream (or $$EKS_LBC_UPSTREAM): `make vendor VERSION=3.6.0`.
+# Without VERSION it only re-derives eks_lbc/data from upstream. Fails, writing nothing, when anything is missing.
+vendor: $(STAMP)
+	$(PY) -m tools.vendor_upstream_data $(if $(VERSION),--chart $(VERSION))
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

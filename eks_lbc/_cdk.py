@@ -29,17 +29,22 @@ RUNTIME = selected()
 if RUNTIME == "cdktn":
     from cdktn import (
         App,
+        DataResource,
         Fn,
         LocalBackend,
+        Postcondition,
         S3Backend,
+        S3BackendAssumeRoleConfig,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
+        TerraformResourceLifecycle,
         TerraformStack,
         TerraformVariable,
         Testing,
         Token,
     )
+    from cdktn_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
     from cdktn_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
     from cdktn_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktn_provider_aws.data_aws_iam_policy_document import (
@@ -55,8 +60,13 @@ if RUNTIME == "cdktn":
     from cdktn_provider_aws.iam_policy import IamPolicy
     from cdktn_provider_aws.iam_role import IamRole
     from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktn_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-    from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
+    from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
+    from cdktn_provider_helm.provider import (
+        HelmProvider,
+        HelmProviderKubernetes,
+        HelmProviderKubernetesExec,
+        HelmProviderRegistries,
+    )
     from cdktn_provider_helm.release import Release, ReleaseSet, ReleaseSetSensitive
     from cdktn_provider_kubernetes.ingress_v1 import (
         IngressV1,
@@ -78,17 +88,22 @@ if RUNTIME == "cdktn":
 else:
     from cdktf import (
         App,
+        DataResource,
         Fn,
         LocalBackend,
+        Postcondition,
         S3Backend,
+        S3BackendAssumeRoleConfig,
         TerraformIterator,
         TerraformLocal,
         TerraformOutput,
+        TerraformResourceLifecycle,
         TerraformStack,
         TerraformVariable,
         Testing,
         Token,
     )
+    from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
     from cdktf_cdktf_provider_aws.data_aws_eks_cluster import DataAwsEksCluster
     from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import DataAwsIamOpenidConnectProvider
     from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
@@ -104,8 +119,13 @@ else:
     from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
     from cdktf_cdktf_provider_aws.iam_role import IamRole
     from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
-    from cdktf_cdktf_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
+    from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
+    from cdktf_cdktf_provider_helm.provider import (
+        HelmProvider,
+        HelmProviderKubernetes,
+        HelmProviderKubernetesExec,
+        HelmProviderRegistries,
+    )
     from cdktf_cdktf_provider_helm.release import Release, ReleaseSet, ReleaseSetSensitive
     from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
         IngressV1,
@@ -149,7 +169,11 @@ PROVIDER_CONSTRAINTS: dict[str, tuple[str, str]] = CONSTRAINTS_BY_RUNTIME[RUNTIM
 
 # Imported on first use (``_cdk.DeploymentV1...``, not in ``__all__``): the kubernetes Deployment binding is
 # the largest module the app would import (~0.1 s of every synth) and only the opt-in example Ingress uses it.
-_DEFERRED = {"DeploymentV1": "_kubernetes.deployment_v1"}
+_DEFERRED = {
+    "DeploymentV1": "_kubernetes.deployment_v1",
+    # Only a private ECR chart mirror reads it.
+    "DataAwsEcrAuthorizationToken": "_aws.data_aws_ecr_authorization_token",
+}
 
 
 def __getattr__(name: str) -> object:
@@ -168,8 +192,10 @@ __all__ = [
     "RUNTIME",
     "App",
     "AwsProvider",
+    "AwsProviderAssumeRole",
     "AwsProviderDefaultTags",
     "Construct",
+    "DataAwsCallerIdentity",
     "DataAwsEksCluster",
     "DataAwsIamOpenidConnectProvider",
     "DataAwsIamPolicyDocument",
@@ -177,6 +203,7 @@ __all__ = [
     "DataAwsIamPolicyDocumentStatementCondition",
     "DataAwsIamPolicyDocumentStatementPrincipals",
     "DataAwsPartition",
+    "DataResource",
     "DataTlsCertificate",
     "Ec2Tag",
     "EksPodIdentityAssociation",
@@ -184,6 +211,7 @@ __all__ = [
     "HelmProvider",
     "HelmProviderKubernetes",
     "HelmProviderKubernetesExec",
+    "HelmProviderRegistries",
     "IamOpenidConnectProvider",
     "IamPolicy",
     "IamRole",
@@ -201,10 +229,12 @@ __all__ = [
     "KubernetesProvider",
     "KubernetesProviderExec",
     "LocalBackend",
+    "Postcondition",
     "Release",
     "ReleaseSet",
     "ReleaseSetSensitive",
     "S3Backend",
+    "S3BackendAssumeRoleConfig",
     "ServiceAccountV1",
     "ServiceAccountV1Metadata",
     "ServiceV1",
@@ -214,6 +244,7 @@ __all__ = [
     "TerraformIterator",
     "TerraformLocal",
     "TerraformOutput",
+    "TerraformResourceLifecycle",
     "TerraformStack",
     "TerraformVariable",
     "Testing",

@@ -14,7 +14,7 @@ form. Nothing below this module reads the environment. This module does not
 import cdktf, so bad input fails fast.
 
 To add a setting: add a field to :class:`ClusterSettings` (or :class:`Settings` for
-app-wide ones) and a row to ``_FIELDS``; the README's settings table documents it.
+app-wide ones) and a row to ``_FIELDS``; ``docs/settings.md``'s table documents it (a test checks).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from eks_lbc import _lazy_providers, ingress_webhook, runtime, validation
+from eks_lbc import _lazy_providers, aws_access, chart_repository, ingress_webhook, naming, runtime, validation
 from eks_lbc.chart_values import check_extra_values
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
@@ -43,7 +43,6 @@ from eks_lbc.defaults import (
     OIDC_PROVIDER_CREATE,
     OIDC_PROVIDER_MODES,
     STS_AUDIENCE,
-    default_iam_name,
 )
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.helm_values import Shown, check_literal_values, shown
@@ -97,11 +96,24 @@ class ClusterSettings:
     ingress_validation_webhook: str | None = None
     helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
     example_ingress: bool = False
+    # The deployment's names (eks_lbc/naming.py) and how Terraform reaches AWS (eks_lbc/aws_access.py).
+    legacy_names: bool = False  # True: the cluster-name-only names of deployments made before, kept as they were
+    account_id: str | None = None  # the cluster's account: allowed_account_ids, and part of the stack name
+    aws_profile: str | None = None  # aws provider, `aws eks get-token` and the S3 backend
+    assume_role_arn: str | None = None  # aws provider and `aws eks get-token --role-arn`
+    state_assume_role_arn: str | None = None  # the S3 backend's role (the bucket's account)
+    # Chart mirror: None is eks-charts; an https:// repository or an oci:// registry (eks_lbc/chart_repository.py).
+    chart_repository: str | None = None
+    # For a private repository that is neither public nor private ECR; its password is TF_VAR_chart_repository_password.
+    chart_repository_username: str | None = None
 
     @property
     def stack_name(self) -> str:
-        """Stack id and folder under ``cdktf.out/stacks/``: ``eks-lbc-<cluster>``."""
-        return f"eks-lbc-{self.cluster_name}"
+        """Stack id and folder under ``cdktf.out/stacks/``: ``eks-lbc-<cluster>-<region>[-<account>]``.
+
+        With ``legacy_names``: ``eks-lbc-<cluster>``, as deployments made before region-qualified names have it.
+        """
+        return naming.stack_name(self.cluster_name, self.region, self.account_id, legacy=self.legacy_names)
 
     @property
     def partition(self) -> str:
@@ -109,9 +121,19 @@ class ClusterSettings:
         return partition_of(self.region)
 
     @property
+    def iam_base_name(self) -> str:
+        """The IAM role and policy name without the prefix: ``<cluster>-<region>-aws-lbc`` (legacy: no region)."""
+        return naming.iam_base_name(self.cluster_name, self.region, legacy=self.legacy_names)
+
+    @property
     def iam_name(self) -> str:
-        """Name of the controller's IAM role and policy: ``<iam_name_prefix><cluster>-aws-lbc``."""
-        return self.iam_name_prefix + default_iam_name(self.cluster_name)
+        """Name of the controller's IAM role and policy: ``<iam_name_prefix><cluster>-<region>-aws-lbc``."""
+        return self.iam_name_prefix + self.iam_base_name
+
+    @property
+    def local_state_file(self) -> str:
+        """The local state file (without ``state_bucket``), in the project folder next to ``cdktf.out/``."""
+        return naming.local_state_file(self.stack_name)
 
     @property
     def state_key(self) -> str:
@@ -289,6 +311,13 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("ingress_validation_webhook", "ingressValidationWebhook", text(validation.choice(ingress_webhook.CHOICES))),
     _Field("helm_values", "helmValues", json_object),
     _Field("example_ingress", "exampleIngress", boolean),
+    _Field("legacy_names", "legacyNames", boolean),
+    _Field("account_id", "accountId", text(aws_access.account_id)),
+    _Field("aws_profile", "awsProfile", text(aws_access.profile)),
+    _Field("assume_role_arn", "assumeRoleArn", text(aws_access.role_arn)),
+    _Field("state_assume_role_arn", "stateAssumeRoleArn", text(aws_access.role_arn)),
+    _Field("chart_repository", "chartRepository", text(lambda source, raw: chart_repository.parse(source, raw).url)),
+    _Field("chart_repository_username", "chartRepositoryUsername", text(chart_repository.check_username)),
 )
 
 # Keep the table and the dataclasses in step.
@@ -390,17 +419,10 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
                 sources[f.attribute] = source
         _check_cluster(values, sources)
         _check_chart_dependent(values, sources)
+        _check_chart_repository(values, sources)
         clusters.append(ClusterSettings(**values))
 
-    seen: dict[str, int] = {}
-    for index, cluster in enumerate(clusters):
-        if cluster.stack_name in seen:
-            raise InvalidSetting(
-                f"{entry_prefixes[index]}.clusterName",
-                cluster.cluster_name,
-                f"a cluster name not already used by {entry_prefixes[seen[cluster.stack_name]]}",
-            )
-        seen[cluster.stack_name] = index
+    _check_unique(clusters, entry_prefixes)
 
     app_values = {}
     for f in _FIELDS:
@@ -432,7 +454,9 @@ def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> Non
                 f"unset with identity pod-identity (Pod Identity uses no OIDC provider; set by {sources['identity']})",
             )
     prefix = values.get("iam_name_prefix", "")
-    name = prefix + default_iam_name(values["cluster_name"])
+    legacy = values.get("legacy_names", False)
+    base = naming.iam_base_name(values["cluster_name"], values["region"], legacy=legacy)
+    name = prefix + base
     if len(name) > IAM_ROLE_NAME_MAX:
         if prefix:
             raise InvalidSetting(
@@ -441,15 +465,16 @@ def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> Non
                 f"a prefix short enough that the IAM role name {name!r} ({len(name)} characters) "
                 f"fits IAM's {IAM_ROLE_NAME_MAX}",
             )
-        longest = IAM_ROLE_NAME_MAX - len(default_iam_name(""))
+        longest = IAM_ROLE_NAME_MAX - len(base) + len(values["cluster_name"])
+        shape = naming.iam_base_name("<cluster>", values["region"], legacy=legacy)
         raise InvalidSetting(
             sources["cluster_name"],
             values["cluster_name"],
-            f"at most {longest} characters, so the IAM role name {default_iam_name('<cluster>')!r} "
-            f"fits IAM's {IAM_ROLE_NAME_MAX}",
+            f"at most {longest} characters, so the IAM role name {shape!r} fits IAM's {IAM_ROLE_NAME_MAX}",
         )
     if "permissions_boundary" in values:
         validation.policy_arn(sources["permissions_boundary"], values["permissions_boundary"], partition)
+    _check_access(values, sources, partition)
     public = set(values.get("public_subnet_ids", ()))
     for index, subnet in enumerate(values.get("private_subnet_ids", ())):
         if subnet in public:
@@ -467,8 +492,12 @@ def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> Non
             validation.kms_key(
                 sources["state_kms_key_id"], values["state_kms_key_id"], partition_of(values["state_region"])
             )
+        if "state_assume_role_arn" in values:
+            aws_access.role_arn(
+                sources["state_assume_role_arn"], values["state_assume_role_arn"], partition_of(values["state_region"])
+            )
     else:
-        for attribute in ("state_region", "state_kms_key_id"):
+        for attribute in ("state_region", "state_kms_key_id", "state_assume_role_arn"):
             if attribute in values:
                 raise InvalidSetting(sources[attribute], values[attribute], "unset unless stateBucket is set")
 
@@ -478,6 +507,22 @@ def _sibling(source: str, key: str, env_suffix: str) -> str:
     if source.startswith(ENV_PREFIX):
         return ENV_PREFIX + env_suffix
     return source.rsplit(".", 1)[0] + "." + key
+
+
+def _check_chart_repository(values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
+    """A username only for a repository that takes one; a private ECR mirror in the cluster's region."""
+    username = values.get("chart_repository_username")
+    if "chart_repository" not in values:
+        if username is not None:
+            raise InvalidSetting(
+                sources["chart_repository_username"],
+                username,
+                "unset unless chartRepository names a private mirror (the default, eks-charts, is public)",
+            )
+        return
+    repository = chart_repository.parse(sources["chart_repository"], values["chart_repository"])
+    chart_repository.check_credentials(sources.get("chart_repository_username", ""), repository, username)
+    chart_repository.check_ecr_region(sources["chart_repository"], repository, values["region"])
 
 
 def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> None:
@@ -490,3 +535,70 @@ def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> N
     if "ingress_validation_webhook" in values:
         source = sources["ingress_validation_webhook"]
         ingress_webhook.check(source, values["ingress_validation_webhook"], chart_version)
+
+
+def _check_access(values: Mapping[str, Any], sources: Mapping[str, str], partition: str) -> None:
+    """The role to assume is of the cluster's partition and, when ``accountId`` is set, of that account."""
+    role = values.get("assume_role_arn")
+    if role is None:
+        return
+    aws_access.role_arn(sources["assume_role_arn"], role, partition)
+    account = values.get("account_id")
+    if account is not None and aws_access.role_account(role) != account:
+        raise InvalidSetting(sources["assume_role_arn"], role, f"a role of the cluster's account {account} (accountId)")
+
+
+def _check_unique(clusters: list[ClusterSettings], where: list[str]) -> None:
+    """No two clusters share a stack (folder, state) or an IAM name, compared the way their homes compare them.
+
+    Stack folders and local state files are compared case-insensitively (macOS and Windows file systems fold
+    case); IAM names too (IAM does), within a partition and, when both accounts are known, an account.
+    """
+    stacks: dict[str, int] = {}
+    iam: dict[tuple[str, str], list[int]] = {}
+    for index, cluster in enumerate(clusters):
+        folded = cluster.stack_name.casefold()
+        if folded in stacks:
+            other = stacks[folded]
+            same = "the same" if cluster.stack_name == clusters[other].stack_name else "a case-insensitively equal"
+            raise InvalidSetting(
+                f"{where[index]}.clusterName",
+                cluster.cluster_name,
+                f"a cluster that {where[other]} does not also name: both make {same} stack "
+                f"{clusters[other].stack_name!r} (folder and state); names that differ only in case collide on "
+                "case-insensitive file systems",
+            )
+        stacks[folded] = index
+        key = (cluster.partition, cluster.iam_name.casefold())
+        for other in iam.get(key, []):
+            accounts = (cluster.account_id, clusters[other].account_id)
+            if None in accounts or accounts[0] == accounts[1]:
+                raise InvalidSetting(
+                    f"{where[index]}.iamNamePrefix" if cluster.iam_name_prefix else f"{where[index]}.clusterName",
+                    cluster.iam_name_prefix if cluster.iam_name_prefix else cluster.cluster_name,
+                    f"an IAM name not used by {where[other]}: both make the IAM role and policy "
+                    f"{cluster.iam_name!r} (IAM names are unique per account, ignoring case)",
+                )
+        iam.setdefault(key, []).append(index)
+
+
+def check_local_state(settings: Settings, project_dir: Path) -> None:
+    """Refuse to move a deployment away from its local state: a state file of the legacy names is there.
+
+    Deployments made before region-qualified names keep their state in ``terraform.eks-lbc-<cluster>.tfstate``.
+    Synthesizing the same cluster with the new names would point Terraform at a new, empty state, whose plan
+    creates everything again; instead say how to keep the old names or move the file.
+    """
+    for cluster in settings.clusters:
+        if cluster.legacy_names or cluster.state_bucket is not None:
+            continue
+        legacy = naming.local_state_file(naming.stack_name(cluster.cluster_name, cluster.region, legacy=True))
+        current = cluster.local_state_file
+        if (project_dir / legacy).is_file() and not (project_dir / current).exists():
+            raise InvalidSetting(
+                "legacyNames",
+                False,
+                f"true for cluster {cluster.cluster_name}: its state is {legacy}, a deployment with the names from "
+                f"before region-qualified ones (the new ones, {current} and IAM {cluster.iam_name!r}, would start "
+                "from an empty state and replace its IAM role); see README, Upgrading",
+            )

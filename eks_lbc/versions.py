@@ -62,7 +62,11 @@ def chart_release(chart_version: str, field: str = "chart_version") -> ChartRele
     for release in supported_charts():
         if release.chart == chart_version:
             return release
-    listed = ", ".join(f"{r.chart} (controller {r.controller})" for r in supported_charts())
+    # From 3.0.0 on the chart version is the controller version; name the controller only where it differs.
+    listed = ", ".join(
+        r.chart if r.controller == f"v{r.chart}" else f"{r.chart} (controller {r.controller})"
+        for r in supported_charts()
+    )
     raise InvalidSetting(field, chart_version, f"a supported chart version: one of {listed}")
 
 

@@ -16,7 +16,7 @@ MARKER = '{"earlier": "synth output that a failed run must leave alone"}'
 def project(tmp_path: Path) -> Path:
     for name in ("main.py", "cdktf.json"):
         shutil.copy(REPO / name, tmp_path / name)
-    previous = tmp_path / "cdktf.out" / "stacks" / "eks-lbc-demo"
+    previous = tmp_path / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1"
     previous.mkdir(parents=True)
     (previous / "cdk.tf.json").write_text(MARKER)
     return tmp_path
@@ -45,8 +45,12 @@ def run(folder: Path, **env: str) -> subprocess.CompletedProcess:
         ("EKS_LBC_LAZY_PROVIDERS", "maybe"),
         ("EKS_LBC_RUNTIME", "pulumi"),
         ("EKS_LBC_IDENTITY", "kiam"),
+        ("EKS_LBC_ACCOUNT_ID", "1234"),
+        ("EKS_LBC_AWS_PROFILE", "-p"),
+        ("EKS_LBC_ASSUME_ROLE_ARN", "arn:aws:iam::111122223333:user/x"),
         ("EKS_LBC_STATE_BUCKET", "Terraform_State"),
         ("EKS_LBC_PERMISSIONS_BOUNDARY", "arn:aws:iam::111122223333:role/boundary"),
+        ("EKS_LBC_CHART_REPOSITORY", "http://charts.example.com"),
     ],
 )
 def test_bad_input_exits_non_zero_with_one_clear_line_and_writes_nothing(tmp_path, variable, value):
@@ -55,7 +59,7 @@ def test_bad_input_exits_non_zero_with_one_clear_line_and_writes_nothing(tmp_pat
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"eks-lbc: invalid {variable}: {value!r}; expected " in result.stderr
-    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text() == MARKER
+    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1" / "cdk.tf.json").read_text() == MARKER
     assert sorted(p.name for p in (folder / "cdktf.out").iterdir()) == ["stacks"]
 
 
@@ -64,10 +68,10 @@ def test_synth_writes_the_stack_and_says_what_to_run_next(tmp_path):
     folder = project(tmp_path)
     result = run(folder, EKS_LBC_CLUSTER_NAME="staging", EKS_LBC_REGION="us-west-2")
     assert result.returncode == 0, result.stderr
-    stack = folder / "cdktf.out" / "stacks" / "eks-lbc-staging" / "cdk.tf.json"
+    stack = folder / "cdktf.out" / "stacks" / "eks-lbc-staging-us-west-2" / "cdk.tf.json"
     assert '"name": "staging"' in stack.read_text()
-    assert "cdktf.out/stacks/eks-lbc-staging/cdk.tf.json" in result.stderr
-    assert "terraform -chdir=cdktf.out/stacks/eks-lbc-staging init" in result.stderr
+    assert "cdktf.out/stacks/eks-lbc-staging-us-west-2/cdk.tf.json" in result.stderr
+    assert "terraform -chdir=cdktf.out/stacks/eks-lbc-staging-us-west-2 init" in result.stderr
     assert str(tmp_path) not in stack.read_text()
 
 
@@ -81,8 +85,25 @@ def test_one_stack_per_cluster(tmp_path):
     app = build_app(settings, outdir=str(tmp_path / "out"))
     app.synth()
     stacks = sorted(p.name for p in (tmp_path / "out" / "stacks").iterdir())
-    assert stacks == ["eks-lbc-dublin-1", "eks-lbc-tokyo-1"]
-    assert '"region": "eu-west-1"' in (tmp_path / "out" / "stacks" / "eks-lbc-dublin-1" / "cdk.tf.json").read_text()
+    assert stacks == ["eks-lbc-dublin-1-eu-west-1", "eks-lbc-tokyo-1-ap-northeast-1"]
+    dublin = tmp_path / "out" / "stacks" / "eks-lbc-dublin-1-eu-west-1" / "cdk.tf.json"
+    assert '"region": "eu-west-1"' in dublin.read_text()
+
+
+@pytest.mark.runtime("cdktf")
+def test_legacy_local_state_stops_synth_with_one_line(tmp_path):
+    """Issue 13.1: an earlier deployment's local state is never silently swapped for an empty one."""
+    folder = project(tmp_path)
+    (folder / "terraform.eks-lbc-demo.tfstate").write_text('{"version": 4}')
+    result = run(folder)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("eks-lbc: invalid legacyNames: False; expected true for cluster demo: its state is ")
+    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1" / "cdk.tf.json").read_text() == MARKER
+    result = run(folder, EKS_LBC_LEGACY_NAMES="true")
+    assert result.returncode == 0, result.stderr
+    backend = (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text()
+    assert '"path": "../../../terraform.eks-lbc-demo.tfstate"' in backend
 
 
 @pytest.mark.parametrize(
@@ -117,4 +138,19 @@ def test_bad_json_setting_exits_with_one_line_naming_the_key(tmp_path, variable,
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"eks-lbc: {message}" in result.stderr
-    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text() == MARKER
+    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1" / "cdk.tf.json").read_text() == MARKER
+
+
+@pytest.mark.runtime("cdktf")
+def test_moved_blocks_are_written_for_pod_identity_and_removed_for_irsa(tmp_path):
+    """Issue 13.5: earlier Pod Identity deployments are moved, not replaced; the blocks live in moved.tf."""
+    folder = project(tmp_path)
+    stack = folder / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1"
+    assert run(folder, EKS_LBC_IDENTITY="pod-identity").returncode == 0
+    moved = (stack / "moved.tf").read_text()
+    assert moved.count("moved {") == 3
+    assert "  from = aws_iam_role.controller_pod-identity-role_A683588B\n" in moved
+    assert "  to   = aws_iam_role.controller_irsa-role_3D18E97D\n" in moved
+    assert '"moved"' not in (stack / "cdk.tf.json").read_text()
+    assert run(folder).returncode == 0
+    assert not (stack / "moved.tf").exists()  # IRSA: nothing moved, and no stale blocks left behind

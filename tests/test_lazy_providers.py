@@ -355,5 +355,5 @@ def test_synthesized_json_is_byte_identical_with_and_without(tmp_path, eager_syn
     build_app(load_settings(tmp_path / "cdktf.json", environ={}), outdir=str(lazy_out)).synth()
     lazily = {p.parent.name: p.read_bytes() for p in sorted((lazy_out / "stacks").glob("*/cdk.tf.json"))}
 
-    assert sorted(eager) == ["eks-lbc-demo", "eks-lbc-prod_eu"]
+    assert sorted(eager) == ["eks-lbc-demo-ap-northeast-1", "eks-lbc-prod_eu-eu-central-1"]
     assert lazily == eager

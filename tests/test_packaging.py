@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from eks_lbc import runtime
+from eks_lbc.versions import supported_charts
 from tests.conftest import RUNTIME
 from tests.support import REPO
 
@@ -52,8 +53,15 @@ LIBRARY_USER = textwrap.dedent(
     )
     app.synth()
     preload = _lazy_providers.node_preload_option()
+    from importlib import resources
+    from eks_lbc.versions import supported_charts
+    from eks_lbc.chart_values import chart_values
     print(json.dumps({
         "chart": lbc.chart_version,
+        # every supported chart's CRDs and value keys travel in the wheel
+        "crds": [r.chart for r in supported_charts()
+                 if resources.files("eks_lbc.data").joinpath(f"charts/{r.chart}/crds/crds.yaml").is_file()],
+        "values": [r.chart for r in supported_charts() if chart_values(r.chart).app_version == r.controller],
         "runtime": _cdk.RUNTIME,
         "lazy": sorted(_lazy_providers.lazy_packages),
         "node_preload": preload in os.environ["NODE_OPTIONS"] and Path(preload.split('"')[1]).is_file(),
@@ -95,6 +103,8 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["chart"] == "3.5.0"
+    charts = [r.chart for r in supported_charts()]
+    assert report["crds"] == charts and report["values"] == charts and len(charts) == 13
     assert report["runtime"] == RUNTIME
     # The import hook and the Node preload (package data) work from the wheel (cdktn's bindings need no hook).
     hooked = [f"cdktf_cdktf_provider_{p}" for p in ("aws", "helm", "kubernetes", "tls")] if RUNTIME == "cdktf" else []

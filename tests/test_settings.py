@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def test_defaults_from_cdktf_json(tmp_path):
     assert cluster.service_account_name == "aws-load-balancer-controller"
     assert cluster.chart_version == default_chart_version() == "3.5.0"
     assert cluster.vpc_id is None
-    assert cluster.stack_name == "eks-lbc-demo"
+    assert cluster.stack_name == "eks-lbc-demo-ap-northeast-1"
 
 
 def test_committed_cdktf_json_synthesizes_out_of_the_box():
@@ -100,7 +101,14 @@ def test_unsupported_chart_version_lists_the_supported_ones(tmp_path):
         load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CHART_VERSION": "2.5.2"})
     for release in supported_charts():
         assert release.chart in str(caught.value)
-    assert {"3.5.0", "1.17.1", "1.5.3"} <= {r.chart for r in supported_charts()}
+    # Every 3.x chart release, and the two 1.x pins kept for existing clusters (issue 9).
+    assert {r.chart for r in supported_charts()} == {
+        *("3.0.0", "3.1.0", "3.2.0", "3.2.1", "3.2.2", "3.3.0", "3.4.0", "3.4.1", "3.4.2", "3.4.3", "3.5.0"),
+        *("1.17.1", "1.5.3"),
+    }
+    # One line: the controller is named only where it differs from the chart version (before 3.0).
+    assert "\n" not in str(caught.value)
+    assert "3.4.3, " in caught.value.expected and "1.5.3 (controller v2.5.2)" in caught.value.expected
 
 
 def test_bad_cdktf_json_value_is_named_by_its_key(tmp_path):
@@ -142,11 +150,21 @@ def test_malformed_cdktf_json_is_a_user_error(tmp_path):
 
 
 def test_cluster_name_too_long_for_the_role_name(tmp_path):
+    # <cluster>-ap-northeast-1-aws-lbc: 64 - 23 = 41 characters are left for the cluster name.
     with pytest.raises(InvalidSetting) as caught:
-        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 57})
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 42})
     assert caught.value.field == "EKS_LBC_CLUSTER_NAME"
-    assert "at most 56 characters" in caught.value.expected
-    load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 56})
+    assert "at most 41 characters" in caught.value.expected
+    assert "'<cluster>-ap-northeast-1-aws-lbc'" in caught.value.expected
+    load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 41})
+    # The legacy names have no region: 56 as before.
+    with pytest.raises(InvalidSetting, match="at most 56 characters"):
+        load_settings(
+            write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 57, "EKS_LBC_LEGACY_NAMES": "1"}
+        )
+    load_settings(
+        write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_CLUSTER_NAME": "c" * 56, "EKS_LBC_LEGACY_NAMES": "1"}
+    )
 
 
 def test_many_clusters_one_entry_each_sharing_top_level_defaults(tmp_path):
@@ -165,7 +183,7 @@ def test_many_clusters_one_entry_each_sharing_top_level_defaults(tmp_path):
         "3.5.0",
     )
     assert (dublin.namespace, dublin.chart_version) == ("kube-system", "1.17.1")
-    assert [c.stack_name for c in (tokyo, dublin)] == ["eks-lbc-tokyo-1", "eks-lbc-dublin-1"]
+    assert [c.stack_name for c in (tokyo, dublin)] == ["eks-lbc-tokyo-1-ap-northeast-1", "eks-lbc-dublin-1-eu-west-1"]
 
 
 def test_environment_still_wins_over_each_cluster_entry(tmp_path):
@@ -188,11 +206,94 @@ def test_bad_value_in_a_cluster_entry_is_named_by_its_index(tmp_path):
     assert caught.value.field == "cdktf.json context.eks-lbc.clusters[1].region"
 
 
-def test_duplicate_cluster_names_are_rejected(tmp_path):
-    context = {"clusters": [{"clusterName": "a", "region": "us-east-1"}, {"clusterName": "a", "region": "eu-west-1"}]}
+def test_duplicate_clusters_are_rejected(tmp_path):
+    context = {"clusters": [{"clusterName": "a", "region": "us-east-1"}, {"clusterName": "a", "region": "us-east-1"}]}
     with pytest.raises(InvalidSetting) as caught:
         load_settings(write_cdktf_json(tmp_path, context), environ={})
     assert caught.value.field == "cdktf.json context.eks-lbc.clusters[1].clusterName"
+    assert "clusters[0]" in caught.value.expected and "'eks-lbc-a-us-east-1'" in caught.value.expected
+
+
+def test_one_cluster_name_in_two_regions_is_two_deployments(tmp_path):
+    """Issue 13.1: a name is unique per account and region only; nothing keyed by a deployment may be shared."""
+    context = {
+        "stateBucket": "acme-state",
+        "stateRegion": "eu-west-1",
+        "clusters": [{"clusterName": "prod", "region": "eu-west-1"}, {"clusterName": "prod", "region": "us-east-1"}],
+    }
+    dublin, virginia = load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters
+    assert (dublin.stack_name, virginia.stack_name) == ("eks-lbc-prod-eu-west-1", "eks-lbc-prod-us-east-1")
+    assert (dublin.state_key, virginia.state_key) == (
+        "eks-lbc/eks-lbc-prod-eu-west-1.tfstate",
+        "eks-lbc/eks-lbc-prod-us-east-1.tfstate",
+    )
+    assert (dublin.local_state_file, virginia.local_state_file) == (
+        "terraform.eks-lbc-prod-eu-west-1.tfstate",
+        "terraform.eks-lbc-prod-us-east-1.tfstate",
+    )
+    assert (dublin.iam_name, virginia.iam_name) == ("prod-eu-west-1-aws-lbc", "prod-us-east-1-aws-lbc")
+
+
+def test_one_cluster_name_and_region_in_two_accounts_is_two_deployments(tmp_path):
+    context = {
+        "clusters": [
+            {"clusterName": "prod", "region": "eu-west-1", "accountId": "111122223333"},
+            {"clusterName": "prod", "region": "eu-west-1", "accountId": "444455556666"},
+        ]
+    }
+    a, b = load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters
+    assert (a.stack_name, b.stack_name) == (
+        "eks-lbc-prod-eu-west-1-111122223333",
+        "eks-lbc-prod-eu-west-1-444455556666",
+    )
+    assert a.state_key != b.state_key and a.local_state_file != b.local_state_file
+    assert a.iam_name == b.iam_name  # IAM names are per account: no collision between two accounts
+
+
+def test_legacy_names_keep_what_earlier_deployments_have(tmp_path):
+    cluster = load_one(tmp_path, {"legacyNames": True, "stateBucket": "acme-state", "stateRegion": "eu-west-1"})
+    assert cluster.stack_name == "eks-lbc-demo"
+    assert cluster.state_key == "eks-lbc/eks-lbc-demo.tfstate"
+    assert cluster.local_state_file == "terraform.eks-lbc-demo.tfstate"
+    assert cluster.iam_name == "demo-aws-lbc"
+    # ... so two regions of one name collide there, and are refused.
+    context = {
+        "legacyNames": True,
+        "clusters": [{"clusterName": "a", "region": "us-east-1"}, {"clusterName": "a", "region": "eu-west-1"}],
+    }
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[1].clusterName"
+
+
+def test_cluster_names_differing_only_in_case_are_refused(tmp_path):
+    """Issue 13.8: IAM names are case-insensitive, and so are macOS/Windows stack folders and state files."""
+    context = {
+        "clusters": [{"clusterName": "Prod", "region": "us-east-1"}, {"clusterName": "prod", "region": "us-east-1"}]
+    }
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[1].clusterName"
+    assert caught.value.value == "prod"
+    assert "case-insensitively equal stack 'eks-lbc-Prod-us-east-1'" in caught.value.expected
+
+
+def test_two_clusters_reaching_one_iam_name_through_the_prefix_are_refused(tmp_path):
+    """Issue 13.8: prefix "a-" + cluster "b" and cluster "a-b" make the same IAM role and policy name."""
+    context = {
+        "clusters": [
+            {"clusterName": "a-b", "region": "us-east-1"},
+            {"clusterName": "b", "region": "us-east-1", "iamNamePrefix": "A-"},
+        ]
+    }
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, context), environ={})
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[1].iamNamePrefix"
+    assert "'A-b-us-east-1-aws-lbc'" in caught.value.expected and "clusters[0]" in caught.value.expected
+    # Two known, different accounts have IAM names of their own.
+    context["clusters"][0]["accountId"] = "111122223333"
+    context["clusters"][1]["accountId"] = "444455556666"
+    assert len(load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters) == 2
 
 
 @pytest.mark.parametrize("clusters", [[], {}, ["a"], "a"])
@@ -223,8 +324,12 @@ def test_production_feature_defaults_change_nothing(tmp_path):
     assert (cluster.iam_name_prefix, cluster.iam_path, cluster.permissions_boundary) == ("", None, None)
     assert dict(cluster.tags) == {}
     assert cluster.state_bucket is None and cluster.state_lockfile is True
-    assert cluster.iam_name == "demo-aws-lbc"
+    assert cluster.iam_name == "demo-ap-northeast-1-aws-lbc"
     assert cluster.partition == "aws"
+    assert cluster.legacy_names is False
+    assert (cluster.account_id, cluster.aws_profile, cluster.assume_role_arn, cluster.state_assume_role_arn) == (
+        (None,) * 4
+    )
 
 
 def test_every_new_setting_from_cdktf_json(tmp_path):
@@ -250,10 +355,10 @@ def test_every_new_setting_from_cdktf_json(tmp_path):
     assert cluster.oidc_provider == "existing"
     assert cluster.public_subnet_ids == ("subnet-0123456789abcdef0", "subnet-01234567")
     assert cluster.private_subnet_ids == ("subnet-0123456789abcdef1",)
-    assert cluster.iam_name == "acme-demo-aws-lbc"
+    assert cluster.iam_name == "acme-demo-us-gov-west-1-aws-lbc"
     assert cluster.iam_path == "/platform/eks/"
     assert dict(cluster.tags) == {"team": "platform", "cost-center": "1234"}
-    assert cluster.state_key == "eks/lbc/eks-lbc-demo.tfstate"
+    assert cluster.state_key == "eks/lbc/eks-lbc-demo-us-gov-west-1.tfstate"
     assert cluster.state_lockfile is False
     with pytest.raises(TypeError):
         cluster.tags["team"] = "other"  # type: ignore[index]  # frozen like the rest
@@ -282,12 +387,12 @@ def test_every_new_setting_from_the_environment(tmp_path):
     assert cluster.identity == "irsa"
     assert cluster.public_subnet_ids == ("subnet-0123456789abcdef0", "subnet-01234567")
     assert cluster.private_subnet_ids == ("subnet-0123456789abcdef1",)
-    assert (cluster.iam_name, cluster.iam_path) == ("acme-demo-aws-lbc", "/eks/")
+    assert (cluster.iam_name, cluster.iam_path) == ("acme-demo-ap-northeast-1-aws-lbc", "/eks/")
     assert dict(cluster.tags) == {"team": "platform"}
     assert (cluster.state_bucket, cluster.state_region, cluster.state_key) == (
         "acme-state",
         "eu-west-1",
-        "clusters/eks-lbc-demo.tfstate",
+        "clusters/eks-lbc-demo-ap-northeast-1.tfstate",
     )
     assert cluster.state_kms_key_id == "alias/terraform-state" and cluster.state_lockfile is False
     assert (cluster.sts_audience, cluster.oidc_provider) == ("sts.amazonaws.com.cn", "existing")
@@ -316,7 +421,7 @@ def test_top_level_settings_are_shared_and_a_cluster_entry_replaces_them(tmp_pat
     }
     a, b = load_settings(write_cdktf_json(tmp_path, context), environ={}).clusters
     assert (dict(a.tags), a.state_bucket) == ({"team": "platform"}, "acme-state")
-    assert a.state_key == "eks-lbc/eks-lbc-a.tfstate"
+    assert a.state_key == "eks-lbc/eks-lbc-a-eu-west-1.tfstate"
     assert (dict(b.tags), b.state_bucket, b.partition) == ({"team": "china"}, "acme-cn-state", "aws-cn")
 
 
@@ -503,11 +608,11 @@ def test_aws_managed_policy_is_a_valid_boundary(tmp_path):
 
 def test_name_prefix_must_leave_room_for_the_role_name(tmp_path):
     with pytest.raises(InvalidSetting) as caught:
-        load_one(tmp_path, EKS_LBC_CLUSTER_NAME="c" * 50, EKS_LBC_IAM_NAME_PREFIX="p" * 7)
+        load_one(tmp_path, EKS_LBC_CLUSTER_NAME="c" * 35, EKS_LBC_IAM_NAME_PREFIX="p" * 7)
     assert caught.value.field == "EKS_LBC_IAM_NAME_PREFIX"
     assert "fits IAM's 64" in caught.value.expected
-    assert load_one(tmp_path, EKS_LBC_CLUSTER_NAME="c" * 50, EKS_LBC_IAM_NAME_PREFIX="p" * 6).iam_name == (
-        "p" * 6 + "c" * 50 + "-aws-lbc"
+    assert load_one(tmp_path, EKS_LBC_CLUSTER_NAME="c" * 35, EKS_LBC_IAM_NAME_PREFIX="p" * 6).iam_name == (
+        "p" * 6 + "c" * 35 + "-ap-northeast-1-aws-lbc"
     )
 
 
@@ -516,6 +621,17 @@ def test_a_subnet_cannot_be_public_and_private(tmp_path):
     with pytest.raises(InvalidSetting) as caught:
         load_one(tmp_path, {"publicSubnetIds": [subnet], "privateSubnetIds": ["subnet-01234567", subnet]})
     assert caught.value.field == "cdktf.json context.eks-lbc.privateSubnetIds[1]"
+
+
+@pytest.mark.parametrize("release", supported_charts(), ids=lambda r: r.chart)
+def test_pod_identity_follows_the_controller_of_every_chart(tmp_path, release):
+    # Every 3.x chart (controller v3.x) and 1.17.1 (v2.17.1) can use Pod Identity; only 1.5.3 (v2.5.2) cannot.
+    env = {"EKS_LBC_IDENTITY": "pod-identity", "EKS_LBC_CHART_VERSION": release.chart}
+    if release.chart == "1.5.3":
+        with pytest.raises(InvalidSetting):
+            load_one(tmp_path, **env)
+    else:
+        assert load_one(tmp_path, **env).chart_version == release.chart
 
 
 def test_pod_identity_needs_a_controller_that_supports_it(tmp_path):
@@ -605,13 +721,84 @@ def test_regional_image_needs_a_region_with_an_eks_registry(tmp_path):
     assert "ap-northeast-1" in caught.value.expected  # lists the regions that have one
 
 
-def test_every_setting_is_documented_in_the_readme_table():
+def test_every_setting_is_documented_in_the_settings_reference():
+    """docs/settings.md has exactly one table row per setting, and no row for a setting that does not exist."""
     from eks_lbc.settings import _FIELDS
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
-    rows = [line for line in readme.splitlines() if line.startswith("| `")]
+    reference = (Path(__file__).resolve().parents[1] / "docs" / "settings.md").read_text("utf-8")
+    rows = [line for line in reference.splitlines() if re.match(r"\| `[A-Za-z]+` \| `EKS_LBC_", line)]
     for f in _FIELDS:
-        assert any(line.startswith(f"| `{f.key}` | `{f.env}` |") for line in rows), f"README lacks a row for {f.key}"
+        documented = [line for line in rows if line.startswith(f"| `{f.key}` | `{f.env}` |")]
+        assert len(documented) == 1, f"docs/settings.md needs one row for {f.key}, has {len(documented)}"
+    keys = {f"| `{f.key}` | `{f.env}` |" for f in _FIELDS}
+    stale = [line for line in rows if not any(line.startswith(k) for k in keys)]
+    assert not stale, f"docs/settings.md documents settings that do not exist: {stale}"
+
+
+# --- chart mirrors: chartRepository, chartRepositoryUsername -----------------------------------------------------
+
+ECR_MIRROR = "oci://111122223333.dkr.ecr.{region}.amazonaws.com/mirror"
+
+
+def test_chart_repository_defaults_to_eks_charts_and_takes_a_mirror(tmp_path):
+    cluster = load_one(tmp_path)
+    assert (cluster.chart_repository, cluster.chart_repository_username) == (None, None)
+    region = BASE["region"]
+    assert load_one(tmp_path, EKS_LBC_CHART_REPOSITORY=ECR_MIRROR.format(region=region)).chart_repository == (
+        ECR_MIRROR.format(region=region)
+    )
+    cluster = load_one(
+        tmp_path, {"chartRepository": "https://charts.example.com/eks", "chartRepositoryUsername": "robot$eks+lbc"}
+    )
+    assert (cluster.chart_repository, cluster.chart_repository_username) == (
+        "https://charts.example.com/eks",
+        "robot$eks+lbc",
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "field", "expected"),
+    [
+        ({"EKS_LBC_CHART_REPOSITORY": "http://charts.example.com"}, "EKS_LBC_CHART_REPOSITORY", "without TLS"),
+        ({"EKS_LBC_CHART_REPOSITORY": "s3://bucket/charts"}, "EKS_LBC_CHART_REPOSITORY", "https://"),
+        (
+            {"EKS_LBC_CHART_REPOSITORY": "oci://111122223333.dkr.ecr.eu-north-1.amazonaws.com/mirror"},
+            "EKS_LBC_CHART_REPOSITORY",
+            "cluster's region",
+        ),
+        ({"EKS_LBC_CHART_REPOSITORY_USERNAME": "bob"}, "EKS_LBC_CHART_REPOSITORY_USERNAME", "eks-charts, is public"),
+        (
+            {
+                "EKS_LBC_CHART_REPOSITORY": ECR_MIRROR.format(region=BASE["region"]),
+                "EKS_LBC_CHART_REPOSITORY_USERNAME": "AWS",
+            },
+            "EKS_LBC_CHART_REPOSITORY_USERNAME",
+            "ECR token",
+        ),
+        (
+            {"EKS_LBC_CHART_REPOSITORY": "oci://public.ecr.aws/acme", "EKS_LBC_CHART_REPOSITORY_USERNAME": "bob"},
+            "EKS_LBC_CHART_REPOSITORY_USERNAME",
+            "public repository",
+        ),
+        ({"EKS_LBC_CHART_REPOSITORY_USERNAME": "bob smith"}, "EKS_LBC_CHART_REPOSITORY_USERNAME", "registry username"),
+    ],
+)
+def test_bad_chart_repository_settings_name_the_setting(tmp_path, settings, field, expected):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, **settings)
+    assert caught.value.field == field
+    assert expected in caught.value.expected
+
+
+def test_chart_repository_errors_name_the_cdktf_json_key(tmp_path):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, {"chartRepository": "oci://public.ecr.aws/acme", "chartRepositoryUsername": "bob"})
+    assert caught.value.field == "cdktf.json context.eks-lbc.chartRepositoryUsername"
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(
+            tmp_path, {"clusters": [{"clusterName": "a", "region": "us-east-1", "chartRepository": "http://x.io"}]}
+        )
+    assert caught.value.field == "cdktf.json context.eks-lbc.clusters[0].chartRepository"
 
 
 def test_unicode_space_separators_are_allowed_in_tags(tmp_path):

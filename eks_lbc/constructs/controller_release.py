@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from eks_lbc import chart_repository as repositories
 from eks_lbc import ingress_webhook, validation
 from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, ReleaseSetSensitive
 from eks_lbc.chart_values import chart_values, check_extra_values, selector_name
@@ -88,6 +89,16 @@ class ControllerRelease(Construct):
     :param depends_on: resources that must exist before the controller starts
         (the service account and the role's policy attachment).
     :param timeout_seconds: how long Helm waits for the release to become ready (default 600).
+    :param chart_repository: where the chart comes from: an ``https://`` Helm repository or an OCI registry
+        ``oci://<host>/<path>`` holding ``aws-load-balancer-controller`` at ``chart_version`` (a mirror);
+        default eks-charts (``https://aws.github.io/eks-charts``). It chooses the release's structure, so it
+        cannot be a token. A private ECR registry needs no credentials here: give the helm provider a login
+        (:func:`eks_lbc.stacks.ecr_registry_login` and ``add_cluster_providers(registries=...)``).
+    :param chart_repository_username: username for a private repository (not eks-charts, public ECR or
+        private ECR); may be a token. Set together with ``chart_repository_password``.
+    :param chart_repository_password: its password: a token only (e.g. a sensitive ``TerraformVariable``'s
+        value), never a literal, which would be written into ``cdk.tf.json``. Terraform keeps it in the state
+        (``repository_password``, marked sensitive).
     """
 
     def __init__(
@@ -111,8 +122,14 @@ class ControllerRelease(Construct):
         values: Mapping[str, Any] | None = None,
         depends_on: Sequence[Any] = (),
         timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
+        chart_repository: str | None = None,
+        chart_repository_username: str | None = None,
+        chart_repository_password: str | None = None,
     ) -> None:
         super().__init__(scope, id)
+        self.chart_repository = self._chart_repository(
+            chart_repository, chart_repository_username, chart_repository_password
+        )
         checked(validation.cluster_name, "cluster_name", cluster_name)
         checked(validation.region, "region", region)
         checked(validation.vpc_id, "vpc_id", vpc_id)
@@ -172,7 +189,9 @@ class ControllerRelease(Construct):
             "release",
             name=RELEASE_NAME,
             chart=CHART_NAME,
-            repository=CHART_REPOSITORY,
+            repository=self.chart_repository,
+            repository_username=chart_repository_username,
+            repository_password=chart_repository_password,
             version=self.chart_version,
             namespace=namespace,
             values=[values_document(self.values)],
@@ -184,6 +203,33 @@ class ControllerRelease(Construct):
             timeout=timeout_seconds,
             depends_on=list(depends_on) or None,
         )
+
+    @staticmethod
+    def _chart_repository(url: str | None, username: str | None, password: str | None) -> str:
+        if url is None:
+            repository = repositories.parse("chart_repository", CHART_REPOSITORY)
+        elif is_token(url):
+            raise InvalidSetting(
+                "chart_repository", url, "a concrete URL: it chooses how Helm fetches the chart (https or OCI)"
+            )
+        else:
+            repository = repositories.parse("chart_repository", url)
+        if password is not None and not is_token(password):
+            raise InvalidSetting(
+                "chart_repository_password",
+                "***",
+                "a token, e.g. a sensitive TerraformVariable's value: a literal would be written into cdk.tf.json",
+            )
+        if (username is None) != (password is None):
+            missing = "chart_repository_password" if password is None else "chart_repository_username"
+            raise InvalidSetting(missing, None, "set together with the other of the chart repository's credentials")
+        if username is not None:
+            if not is_token(username):
+                repositories.check_username("chart_repository_username", username)
+                repositories.check_credentials("chart_repository_username", repository, username)
+            elif repository.public or repository.private_ecr:
+                repositories.check_credentials("chart_repository_username", repository, "<token>")
+        return repository.url
 
     @staticmethod
     def _repository(image_repository: str | None, region: str) -> str | None:

@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from eks_lbc import validation
-from eks_lbc._cdk import Construct, DataAwsPartition
+from eks_lbc._cdk import Construct, DataAwsCallerIdentity, DataAwsPartition
 from eks_lbc.chart_values import check_extra_values
+from eks_lbc.constructs._addresses import logical_id, path_in_stack
 from eks_lbc.constructs._inputs import checked, known_partition
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
@@ -30,6 +31,13 @@ from eks_lbc.defaults import (
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.versions import check_pod_identity, default_chart_version
 
+# The role's construct id with either identity: switching `identity` changes its trust policy in place (one
+# address, one IAM name) instead of creating a second role of the same name while the first is deleted. The id
+# is the one IRSA has always had, so IRSA deployments keep their addresses.
+ROLE_ID = "irsa-role"
+# Where Pod Identity's role, attachment and association were before: `moved` blocks bring existing state along.
+LEGACY_POD_IDENTITY_ROLE_ID = "pod-identity-role"
+
 
 class LoadBalancerController(Construct):
     """Everything the AWS Load Balancer Controller needs on one EKS cluster.
@@ -39,8 +47,12 @@ class LoadBalancerController(Construct):
     - with ``identity="irsa"`` (default): ``oidc-provider`` (:class:`OidcProvider`, created; or
       :class:`ExistingOidcProvider`, looked up, with ``existing_oidc_provider=True``; nothing when
       ``oidc_provider`` is given) and ``irsa-role`` (:class:`IrsaRole`);
-    - with ``identity="pod-identity"``: ``pod-identity-role`` (:class:`PodIdentityRole`, with its
-      association); no OIDC provider, and no role annotation on the service account;
+    - with ``identity="pod-identity"``: ``irsa-role`` too (:class:`PodIdentityRole`, with its association),
+      so that switching identity updates the role's trust policy in place; ``earlier_addresses`` maps the
+      addresses Pod Identity had before (``pod-identity-role/...``) to these, for ``moved`` blocks (the app
+      writes them into the stack's folder as ``moved.tf``). No OIDC provider, and no role
+      annotation on the service account; also ``account`` (``data.aws_caller_identity``) when the
+      cluster's ARN has to be built (``cluster_arn`` not given);
     - ``iam-policy`` (:class:`ControllerPolicy`), attached to the role as ``controller-policy``;
     - ``service-account`` (:class:`ServiceAccount`) and ``helm-release`` (:class:`ControllerRelease`,
       ordered after the service account, the attachment and the Pod Identity association);
@@ -52,13 +64,17 @@ class LoadBalancerController(Construct):
     kubernetes and helm providers. Every string may be a token.
 
     :param cluster_name: EKS cluster name.
+    :param cluster_arn: Pod Identity: the cluster's ARN, pinned in the role's trust policy; default
+        ``arn:<partition>:eks:<region>:<account>:cluster/<cluster_name>``, the account being the aws
+        provider's (``data.aws_caller_identity``).
     :param region: the cluster's region.
     :param vpc_id: the cluster's VPC id.
     :param issuer_url: the cluster's OIDC issuer URL; required for IRSA unless ``oidc_provider`` is given.
     :param chart_version: chart version; default the newest supported (see ``eks_lbc.versions``).
     :param namespace: namespace of the service account and release; default ``kube-system``.
     :param service_account_name: default ``aws-load-balancer-controller``.
-    :param iam_name: name of the IAM role and policy; default ``<cluster_name>-aws-lbc``.
+    :param iam_name: name of the IAM role and policy; default ``<cluster_name>-aws-lbc``, unique in an account
+        only while the cluster name is (the app passes ``<cluster_name>-<region>-aws-lbc``).
     :param iam_name_prefix: prepended to the role and policy name (organisation naming rules); default none.
     :param iam_path: IAM path of the role and policy; default ``/``.
     :param permissions_boundary: ARN of the managed policy that bounds the role; default none.
@@ -87,6 +103,10 @@ class LoadBalancerController(Construct):
         webhook; default ``"ignore"`` where the chart allows it, else ``"fail"`` (see :class:`ControllerRelease`).
     :param helm_values: extra chart values, deep-merged over the construct's own; checked against the
         pinned chart's keys, and keys the construct sets itself are refused.
+    :param chart_repository: the chart's repository, an ``https://`` Helm repository or ``oci://`` registry
+        (a mirror); default eks-charts. See :class:`ControllerRelease` for it and the two credential options.
+    :param chart_repository_username: username for a private repository; default none.
+    :param chart_repository_password: its password, a token only (never a literal); default none.
     """
 
     def __init__(
@@ -97,6 +117,7 @@ class LoadBalancerController(Construct):
         cluster_name: str,
         region: str,
         vpc_id: str,
+        cluster_arn: str | None = None,
         issuer_url: str | None = None,
         chart_version: str | None = None,
         namespace: str = DEFAULT_NAMESPACE,
@@ -121,6 +142,9 @@ class LoadBalancerController(Construct):
         enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
         ingress_validation_webhook: str | None = None,
         helm_values: Mapping[str, Any] | None = None,
+        chart_repository: str | None = None,
+        chart_repository_username: str | None = None,
+        chart_repository_password: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         checked(validation.choice(IDENTITIES), "identity", identity)
@@ -139,7 +163,7 @@ class LoadBalancerController(Construct):
             )
             self.role: IrsaRole | PodIdentityRole = IrsaRole(
                 self,
-                "irsa-role",
+                ROLE_ID,
                 oidc_provider=self.oidc_provider,
                 namespace=namespace,
                 service_account_name=service_account_name,
@@ -158,8 +182,9 @@ class LoadBalancerController(Construct):
             check_pod_identity(chart_version or default_chart_version(), "chart_version")
             self.role = PodIdentityRole(
                 self,
-                "pod-identity-role",
+                ROLE_ID,
                 cluster_name=cluster_name,
+                cluster_arn=cluster_arn or self._cluster_arn(cluster_name, region),
                 namespace=namespace,
                 service_account_name=service_account_name,
                 name=name,
@@ -178,6 +203,8 @@ class LoadBalancerController(Construct):
         # Checked here too so an error names this construct's property.
         helm_values = check_extra_values("helm_values", helm_values or {}, self.policy.chart_version)
         attachment = self.role.attach_policy("controller-policy", self.policy.arn)
+        # Pod Identity deployments made before keep their resources: Terraform `moved` blocks, old -> new address.
+        self.earlier_addresses = self._earlier_pod_identity_addresses()
         self.service_account = ServiceAccount(
             self,
             "service-account",
@@ -214,6 +241,9 @@ class LoadBalancerController(Construct):
             ingress_validation_webhook=ingress_validation_webhook,
             values=helm_values,
             depends_on=prerequisites,
+            chart_repository=chart_repository,
+            chart_repository_username=chart_repository_username,
+            chart_repository_password=chart_repository_password,
         )
 
     def _partition(self, partition: str | None, region: str) -> str:
@@ -224,6 +254,32 @@ class LoadBalancerController(Construct):
         if partition is not None:
             return partition  # a token
         return DataAwsPartition(self, "partition").partition
+
+    def _cluster_arn(self, cluster_name: str, region: str) -> str:
+        """The cluster's ARN from its name, region, partition and the aws provider's account."""
+        account = DataAwsCallerIdentity(self, "account").account_id
+        return f"arn:{self.partition}:eks:{region}:{account}:cluster/{cluster_name}"
+
+    def _earlier_pod_identity_addresses(self) -> dict[str, str]:
+        """Where Pod Identity's role, attachment and association were before (``pod-identity-role/...``) -> now.
+
+        Kept out of the synthesized JSON on purpose: checkov's ``terraform_json`` parser cannot read a
+        ``moved`` block there and then scans nothing of the stack. The app writes them as ``moved.tf``
+        next to the stack's JSON (:func:`eks_lbc.app.write_moved_blocks`); library users can do the same.
+        """
+        if not isinstance(self.role, PodIdentityRole):
+            return {}
+        here = path_in_stack(self)
+        moves = {}
+        for resource_type, child in (
+            ("aws_iam_role", "role"),
+            ("aws_iam_role_policy_attachment", "controller-policy"),
+            ("aws_eks_pod_identity_association", "association"),
+        ):
+            before = logical_id([*here, LEGACY_POD_IDENTITY_ROLE_ID, child])
+            now = logical_id([*here, ROLE_ID, child])
+            moves[f"{resource_type}.{before}"] = f"{resource_type}.{now}"
+        return moves
 
     def _oidc_provider(
         self,
@@ -269,6 +325,11 @@ class LoadBalancerController(Construct):
     @property
     def controller_version(self) -> str:
         return self.release.controller_version
+
+    @property
+    def chart_repository(self) -> str:
+        """The repository the chart is installed from (``helm_release.repository``)."""
+        return self.release.chart_repository
 
     @property
     def image(self) -> str:

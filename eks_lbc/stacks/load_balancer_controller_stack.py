@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from eks_lbc._cdk import Construct, DataAwsEksCluster, LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from eks_lbc import aws_access, chart_repository
+from eks_lbc._cdk import (
+    Construct,
+    DataAwsEksCluster,
+    LocalBackend,
+    S3Backend,
+    S3BackendAssumeRoleConfig,
+    TerraformOutput,
+    TerraformStack,
+    TerraformVariable,
+)
 from eks_lbc.constructs import ExampleIngress, LoadBalancerController
 from eks_lbc.defaults import IDENTITY_IRSA, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_EXISTING
 from eks_lbc.settings import ClusterSettings
+from eks_lbc.stacks.chart_registry import RegistryLogin, ecr_registry_login
 from eks_lbc.stacks.providers import add_cluster_providers
+from eks_lbc.stacks.state_owner import add_state_owner
 
 
 class LoadBalancerControllerStack(TerraformStack):
@@ -21,6 +33,15 @@ class LoadBalancerControllerStack(TerraformStack):
     S3 (see :func:`add_backend`). The aws provider tags every taggable resource with the
     cluster's ``tags`` (``default_tags``).
 
+    The state records which cluster it belongs to (``terraform_data.state-owner``, see
+    :func:`add_state_owner`): a plan of it for another cluster fails. One AWS identity
+    (``aws_profile``, ``assume_role_arn``, ``account_id``) is used by the aws provider, the
+    kubernetes/helm ``aws eks get-token`` exec and (the profile) the S3 backend.
+    With ``cluster.chart_repository`` the chart comes from that mirror: a private ECR registry is logged in to
+    by the helm provider with ``data.aws_ecr_authorization_token`` (id ``chart-repository-token``); with
+    ``cluster.chart_repository_username`` the password is the sensitive Terraform variable
+    ``chart_repository_password`` (``TF_VAR_chart_repository_password``), never a value in the JSON.
+
     With ``cluster.example_ingress`` it also deploys :class:`ExampleIngress` (id ``example-ingress``)
     and outputs its ALB's hostname.
     """
@@ -30,6 +51,7 @@ class LoadBalancerControllerStack(TerraformStack):
         add_backend(self, cluster)
         eks = DataAwsEksCluster(self, "cluster", name=cluster.cluster_name)
         creates_oidc_provider = cluster.identity == IDENTITY_IRSA and cluster.oidc_provider == OIDC_PROVIDER_CREATE
+        registries, repository_password = self._chart_repository_access(cluster)
         add_cluster_providers(
             self,
             region=cluster.region,
@@ -38,11 +60,17 @@ class LoadBalancerControllerStack(TerraformStack):
             certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
             tls=creates_oidc_provider,
             default_tags=cluster.tags,
+            profile=cluster.aws_profile,
+            assume_role_arn=cluster.assume_role_arn,
+            account_id=cluster.account_id,
+            registries=registries,
         )
+        add_state_owner(self, eks)
         self.controller = LoadBalancerController(
             self,
             "controller",
             cluster_name=cluster.cluster_name,
+            cluster_arn=eks.arn,
             issuer_url=eks.get_string_attribute("identity[0].oidc[0].issuer"),
             region=cluster.region,
             partition=cluster.partition,
@@ -53,6 +81,7 @@ class LoadBalancerControllerStack(TerraformStack):
             identity=cluster.identity,
             existing_oidc_provider=cluster.oidc_provider == OIDC_PROVIDER_EXISTING,
             sts_audience=cluster.sts_audience,
+            iam_name=cluster.iam_base_name,
             iam_name_prefix=cluster.iam_name_prefix,
             iam_path=cluster.iam_path,
             permissions_boundary=cluster.permissions_boundary,
@@ -66,6 +95,9 @@ class LoadBalancerControllerStack(TerraformStack):
             enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
             ingress_validation_webhook=cluster.ingress_validation_webhook,
             helm_values=cluster.helm_values,
+            chart_repository=cluster.chart_repository,
+            chart_repository_username=cluster.chart_repository_username,
+            chart_repository_password=repository_password,
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
@@ -107,16 +139,36 @@ class LoadBalancerControllerStack(TerraformStack):
                 description="DNS name of the example Ingress's ALB",
             )
 
+    def _chart_repository_access(self, cluster: ClusterSettings) -> tuple[list[RegistryLogin], str | None]:
+        """The helm provider's registry logins and the release's repository password, for a chart mirror."""
+        if cluster.chart_repository is None:
+            return [], None
+        if chart_repository.parse("chartRepository", cluster.chart_repository).private_ecr:
+            return [ecr_registry_login(self, "chart-repository-token", cluster.chart_repository)], None
+        if cluster.chart_repository_username is None:
+            return [], None
+        password = TerraformVariable(
+            self,
+            chart_repository.PASSWORD_VARIABLE,
+            type="string",
+            sensitive=True,
+            nullable=False,
+            description=f"password of {cluster.chart_repository_username} at {cluster.chart_repository} "
+            f"(set TF_VAR_{chart_repository.PASSWORD_VARIABLE}; never written to the synthesized JSON)",
+        )
+        return [], password.string_value
+
 
 def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:
     """Local state next to ``cdktf.out/`` by default; S3 when ``cluster.state_bucket`` is set.
 
     The S3 state object is ``<state_key_prefix>/<stack>.tfstate``, encrypted at rest
     (``encrypt``; with ``state_kms_key_id`` by that KMS key), locked with S3's own lock file
-    (``use_lockfile``, Terraform >= 1.10) unless ``state_lockfile`` is false.
+    (``use_lockfile``, Terraform >= 1.10) unless ``state_lockfile`` is false. The backend reads the
+    bucket with ``aws_profile`` (as the aws provider does) and, if set, ``state_assume_role_arn``.
     """
     if cluster.state_bucket is None:
-        LocalBackend(stack, path=f"../../../terraform.{stack.node.id}.tfstate")
+        LocalBackend(stack, path=f"../../../{cluster.local_state_file}")
         return
     S3Backend(
         stack,
@@ -125,6 +177,12 @@ def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:
         region=cluster.state_region,
         encrypt=True,
         kms_key_id=cluster.state_kms_key_id,
+        profile=cluster.aws_profile,
+        assume_role=(
+            S3BackendAssumeRoleConfig(role_arn=cluster.state_assume_role_arn, session_name=aws_access.SESSION_NAME)
+            if cluster.state_assume_role_arn
+            else None
+        ),
     )
     if cluster.state_lockfile:
         # cdktf 0.21's S3Backend predates Terraform 1.10's native S3 locking; the override adds it.

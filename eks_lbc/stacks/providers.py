@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
+from eks_lbc import aws_access
 from eks_lbc._cdk import (
     PROVIDER_CONSTRAINTS,
     AwsProvider,
+    AwsProviderAssumeRole,
     AwsProviderDefaultTags,
     Fn,
     HelmProvider,
     HelmProviderKubernetes,
     HelmProviderKubernetesExec,
+    HelmProviderRegistries,
     KubernetesProvider,
     KubernetesProviderExec,
     TerraformStack,
     TlsProvider,
 )
+from eks_lbc.stacks.chart_registry import RegistryLogin
 
 # Kubernetes client credentials come from `aws eks get-token` at each Terraform run,
 # not from a token captured at plan time (those expire after 15 minutes).
@@ -42,6 +46,10 @@ def add_cluster_providers(
     aws: bool = True,
     tls: bool = True,
     default_tags: Mapping[str, str] | None = None,
+    profile: str | None = None,
+    assume_role_arn: str | None = None,
+    account_id: str | None = None,
+    registries: Sequence[RegistryLogin] = (),
 ) -> None:
     """Add the aws (unless ``aws=False``), tls (unless ``tls=False``), kubernetes and helm providers.
 
@@ -53,6 +61,15 @@ def add_cluster_providers(
     All values may be tokens (e.g. attributes of an ``aws_eks_cluster`` in the same stack).
     ``default_tags`` go on every taggable AWS resource of the stack (the aws provider's
     ``default_tags``); Kubernetes objects and the Helm release are not AWS resources and get none.
+
+    One AWS identity for all of them (:mod:`eks_lbc.aws_access`): ``profile`` (an AWS CLI profile: the
+    source credentials) and ``assume_role_arn`` (a role to assume, e.g. in the cluster's account) go to
+    the aws provider and to ``aws eks get-token`` (``--profile``, ``--role-arn``), so the Kubernetes token
+    is signed by the same role that manages the AWS resources; ``account_id`` becomes the aws provider's
+    ``allowed_account_ids`` (Terraform then refuses credentials of any other account). Default: none of
+    them, the environment's credentials. With ``aws=False`` the caller's aws provider should match.
+    ``registries`` are OCI registries helm logs in to when it starts (e.g. a private ECR chart mirror,
+    :func:`eks_lbc.stacks.ecr_registry_login`).
     """
     if aws:
         AwsProvider(
@@ -60,11 +77,18 @@ def add_cluster_providers(
             "aws",
             region=region,
             default_tags=[AwsProviderDefaultTags(tags=dict(default_tags))] if default_tags else None,
+            profile=profile,
+            assume_role=(
+                [AwsProviderAssumeRole(role_arn=assume_role_arn, session_name=aws_access.SESSION_NAME)]
+                if assume_role_arn
+                else None
+            ),
+            allowed_account_ids=[account_id] if account_id else None,
         )
     if tls:
         TlsProvider(stack, "tls")
     ca_certificate = Fn.base64decode(certificate_authority_data)
-    get_token = ["eks", "get-token", "--cluster-name", cluster_name, "--region", region]
+    get_token = aws_access.get_token_args(cluster_name, region, profile=profile, role_arn=assume_role_arn)
     KubernetesProvider(
         stack,
         "kubernetes",
@@ -80,5 +104,7 @@ def add_cluster_providers(
             cluster_ca_certificate=ca_certificate,
             exec=HelmProviderKubernetesExec(api_version=EXEC_API_VERSION, command="aws", args=get_token),
         ),
+        registries=[HelmProviderRegistries(url=r.url, username=r.username, password=r.password) for r in registries]
+        or None,
     )
     pin_providers(stack, (*(name for name, used in (("aws", aws), ("tls", tls)) if used), "kubernetes", "helm"))

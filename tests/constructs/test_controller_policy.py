@@ -5,10 +5,11 @@ import pytest
 from eks_lbc.constructs import ControllerPolicy
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.policies import policy_document
+from eks_lbc.versions import supported_charts
 from tests.support import new_stack, only, synth
 
 
-@pytest.mark.parametrize("chart", ["3.5.0", "1.17.1", "1.5.3"])
+@pytest.mark.parametrize("chart", [r.chart for r in supported_charts()])
 def test_policy_document_is_the_vendored_one_embedded(chart):
     stack = new_stack()
     ControllerPolicy(stack, "policy", name="demo-aws-lbc", chart_version=chart)

@@ -52,7 +52,7 @@ def test_concrete_values_go_to_yaml_values():
     assert "image" not in yaml.safe_load(document)  # the chart's default public ECR image
 
 
-# The chart's selector labels (templates/_helpers.tpl "selectorLabels" in 3.5.0, 1.17.1 and 1.5.3):
+# The chart's selector labels (templates/_helpers.tpl "selectorLabels", the same in every supported chart):
 # app.kubernetes.io/name = chart name (or nameOverride), app.kubernetes.io/instance = release name.
 ZONE_SPREAD = {
     "maxSkew": 1,
@@ -316,3 +316,102 @@ def test_ingress_validation_webhook_refuses_a_token_and_what_the_chart_lacks():
         ControllerRelease(stack, "release", **PROPS, ingress_validation_webhook=token)
     with pytest.raises(InvalidSetting, match=r"with chart 1\.5\.3"):
         values_of(chart_version="1.5.3", ingress_validation_webhook="ignore")
+
+
+# --- chart mirrors ----------------------------------------------------------------------------------------------
+
+
+def release_with(**props):
+    stack = new_stack()
+    construct = ControllerRelease(stack, "release", **PROPS, **props)
+    return only(synth(stack), "resource", "helm_release"), construct
+
+
+def test_oci_mirror_is_the_repository_and_the_chart_keeps_its_name():
+    # The helm provider joins them: oci://<host>/<path>/aws-load-balancer-controller at `version`.
+    url = "oci://111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/mirror"
+    release, construct = release_with(chart_repository=url)
+    assert (release["repository"], release["chart"], release["version"]) == (
+        url,
+        "aws-load-balancer-controller",
+        "3.5.0",
+    )
+    assert "repository_username" not in release and "repository_password" not in release
+    assert construct.chart_repository == url
+
+
+def test_https_mirror_with_credentials_from_a_token():
+    from eks_lbc._cdk import TerraformVariable
+
+    stack = new_stack()
+    password = TerraformVariable(stack, "password", type="string", sensitive=True)
+    ControllerRelease(
+        stack,
+        "release",
+        **PROPS,
+        chart_repository="https://charts.example.com/eks",
+        chart_repository_username="bob",
+        chart_repository_password=password.string_value,
+    )
+    release = only(synth(stack), "resource", "helm_release")
+    assert release["repository"] == "https://charts.example.com/eks"
+    assert (release["repository_username"], release["repository_password"]) == ("bob", "${var.password}")
+
+
+@pytest.mark.parametrize(
+    ("props", "field", "expected"),
+    [
+        ({"chart_repository": "http://charts.example.com"}, "chart_repository", "without TLS"),
+        ({"chart_repository": "oci://registry.example.com/X"}, "chart_repository", "oci://<host>/<path>"),
+        (
+            {"chart_repository": "https://charts.example.com", "chart_repository_username": "bob"},
+            "chart_repository_password",
+            "set together",
+        ),
+        (
+            {
+                "chart_repository": "oci://111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/m",
+                "chart_repository_username": "AWS",
+                "chart_repository_password": "${var.x}",
+            },
+            "chart_repository_username",
+            "ECR token",
+        ),
+        (
+            {"chart_repository_username": "bob", "chart_repository_password": "${var.x}"},
+            "chart_repository_username",
+            "public",
+        ),
+    ],
+)
+def test_bad_chart_repository_options(props, field, expected):
+    from eks_lbc._cdk import TerraformVariable
+
+    stack = new_stack()
+    if props.get("chart_repository_password") == "${var.x}":
+        props = {**props, "chart_repository_password": TerraformVariable(stack, "x", type="string").string_value}
+    with pytest.raises(InvalidSetting) as caught:
+        ControllerRelease(stack, "release", **PROPS, **props)
+    assert caught.value.field == field
+    assert expected in caught.value.expected
+
+
+def test_a_literal_password_is_refused_and_never_echoed():
+    with pytest.raises(InvalidSetting) as caught:
+        release_with(
+            chart_repository="https://charts.example.com",
+            chart_repository_username="bob",
+            chart_repository_password="hunter2",
+        )
+    assert caught.value.field == "chart_repository_password"
+    assert "hunter2" not in str(caught.value) and "cdk.tf.json" in caught.value.expected
+
+
+def test_a_token_repository_is_refused():
+    from eks_lbc._cdk import TerraformVariable
+
+    stack = new_stack()
+    url = TerraformVariable(stack, "url", type="string").string_value
+    with pytest.raises(InvalidSetting) as caught:
+        ControllerRelease(stack, "release", **PROPS, chart_repository=url)
+    assert caught.value.field == "chart_repository" and "concrete" in caught.value.expected

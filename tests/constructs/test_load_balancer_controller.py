@@ -135,16 +135,83 @@ def test_pod_identity_replaces_oidc_and_irsa():
     assert lbc.oidc_provider_arn is None and lbc.pod_identity_association_arn is not None
 
 
-# Chosen once: switching between IRSA and Pod Identity replaces the role (different trust, different id).
+# Switching identity keeps the role's address (and the attachment's): the trust policy changes in place, and the
+# IAM name never belongs to two resources at once. The association is new with Pod Identity.
 EXPECTED_POD_IDENTITY_ADDRESSES = [
-    "aws_eks_pod_identity_association.lbc_pod-identity-role_association_AE79E8FD",
+    "aws_eks_pod_identity_association.lbc_irsa-role_association_2E80405A",
     "aws_iam_policy.lbc_iam-policy_E7EA11B4",
-    "aws_iam_role.lbc_pod-identity-role_302CE299",
-    "aws_iam_role_policy_attachment.lbc_pod-identity-role_controller-policy_4D68B76C",
-    "data.aws_iam_policy_document.lbc_pod-identity-role_trust-policy_252EF558",
+    "aws_iam_role.lbc_irsa-role_BBB3C290",
+    "aws_iam_role_policy_attachment.lbc_irsa-role_controller-policy_DDCC005B",
+    "data.aws_caller_identity.lbc_account_10D109A9",
+    "data.aws_iam_policy_document.lbc_irsa-role_trust-policy_E3A218B2",
     "helm_release.lbc_helm-release_3DADF2E9",
     "kubernetes_service_account_v1.lbc_service-account_574807D7",
 ]
+# Where Pod Identity's resources were before (these names are what cdktf gave them then): moved, not replaced.
+LEGACY_POD_IDENTITY_ADDRESSES = {
+    "aws_iam_role": "aws_iam_role.lbc_pod-identity-role_302CE299",
+    "aws_iam_role_policy_attachment": "aws_iam_role_policy_attachment.lbc_pod-identity-role_controller-policy_4D68B76C",
+    "aws_eks_pod_identity_association": ("aws_eks_pod_identity_association.lbc_pod-identity-role_association_AE79E8FD"),
+}
+
+
+def test_switching_identity_keeps_the_role_address():
+    irsa, pod_identity = new_stack(), new_stack()
+    build(irsa)
+    build(pod_identity, identity="pod-identity", issuer_url=None)
+    irsa_out, pod_out = synth(irsa), synth(pod_identity)
+    for kind in ("aws_iam_role", "aws_iam_role_policy_attachment", "aws_iam_policy"):
+        assert address(irsa_out, "resource", kind) == address(pod_out, "resource", kind), kind
+    # ... same IAM name, only the trust policy differs.
+    assert only(irsa_out, "resource", "aws_iam_role")["name"] == only(pod_out, "resource", "aws_iam_role")["name"]
+
+
+def test_earlier_pod_identity_addresses_are_where_those_resources_are_now():
+    pod_identity, irsa = new_stack(), new_stack()
+    lbc = build(pod_identity, identity="pod-identity", issuer_url=None)
+    pod_out = synth(pod_identity)
+    assert lbc.earlier_addresses == {
+        LEGACY_POD_IDENTITY_ADDRESSES[kind]: address(pod_out, "resource", kind)
+        for kind in LEGACY_POD_IDENTITY_ADDRESSES
+    }
+    assert "moved" not in pod_out  # checkov's terraform_json parser cannot read it: the app writes moved.tf
+    assert build(irsa).earlier_addresses == {}  # IRSA's addresses never moved
+
+
+def test_pod_identity_trust_pins_the_cluster_arn():
+    stack = new_stack()
+    arn = "arn:aws:eks:ap-northeast-1:111122223333:cluster/demo"
+    build(stack, identity="pod-identity", issuer_url=None, cluster_arn=arn)
+    out = synth(stack)
+    (statement,) = only(out, "data", "aws_iam_policy_document")["statement"]
+    conditions = {c["variable"]: c["values"] for c in statement["condition"]}
+    assert conditions["aws:RequestTag/eks-cluster-arn"] == [arn]
+    assert "aws_caller_identity" not in out.get("data", {})  # given: nothing to look up
+
+
+def test_pod_identity_builds_the_cluster_arn_from_the_providers_account():
+    stack = new_stack()
+    build(stack, identity="pod-identity", issuer_url=None)
+    out = synth(stack)
+    (statement,) = only(out, "data", "aws_iam_policy_document")["statement"]
+    conditions = {c["variable"]: c["values"] for c in statement["condition"]}
+    account = address(out, "data", "aws_caller_identity")
+    assert conditions["aws:RequestTag/eks-cluster-arn"] == [
+        f"arn:aws:eks:ap-northeast-1:${{{account}.account_id}}:cluster/demo"
+    ]
+
+
+def test_pod_identity_cluster_arn_is_checked():
+    with pytest.raises(InvalidSetting) as caught:
+        build(new_stack(), identity="pod-identity", issuer_url=None, cluster_arn="arn:aws:eks:eu-west-1:1:cluster/x")
+    assert caught.value.field == "cluster_arn"
+    with pytest.raises(InvalidSetting, match="the ARN of the cluster demo"):
+        build(
+            new_stack(),
+            identity="pod-identity",
+            issuer_url=None,
+            cluster_arn="arn:aws:eks:eu-west-1:111122223333:cluster/other",
+        )
 
 
 def test_pod_identity_refuses_a_controller_without_sdk_support():
@@ -303,3 +370,16 @@ def test_pod_identity_refuses_an_sts_audience_it_would_ignore():
     with pytest.raises(InvalidSetting) as caught:
         build(new_stack(), identity="pod-identity", issuer_url=None, sts_audience="example.com")
     assert caught.value.field == "sts_audience"
+
+
+def test_chart_repository_option_reaches_the_release():
+    stack = new_stack()
+    lbc = build(stack, chart_version="3.4.3", chart_repository="oci://registry.example.com/charts")
+    assert lbc.chart_repository == "oci://registry.example.com/charts"
+    release = only(synth(stack), "resource", "helm_release")
+    assert (release["repository"], release["chart"], release["version"]) == (
+        "oci://registry.example.com/charts",
+        "aws-load-balancer-controller",
+        "3.4.3",
+    )
+    assert build(new_stack()).chart_repository == "https://aws.github.io/eks-charts"

@@ -109,6 +109,7 @@ class EksCluster:
     issuer_url: str
     vpc_id: str
     subnet_ids: tuple[str, ...]
+    role_name: str  # the cluster's own IAM role
 
     @property
     def issuer_host(self) -> str:
@@ -126,8 +127,9 @@ def create_eks_cluster(server: MotoServer, name: str, region: str) -> EksCluster
         for index, zone in enumerate(zones)
     )
     iam = server.client("iam", region)
+    role_name = f"{name}-{region}-cluster"  # IAM is one per account: one name in two regions needs two roles
     role_arn = iam.create_role(
-        RoleName=f"{name}-cluster",
+        RoleName=role_name,
         AssumeRolePolicyDocument=(
             '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},'
             '"Action":"sts:AssumeRole"}]}'
@@ -143,4 +145,5 @@ def create_eks_cluster(server: MotoServer, name: str, region: str) -> EksCluster
         issuer_url=cluster["identity"]["oidc"]["issuer"],
         vpc_id=vpc_id,
         subnet_ids=subnet_ids,
+        role_name=role_name,
     )

@@ -5,10 +5,16 @@ changes every basic setting (names, namespace, the oldest supported chart, an ex
 adds the production ones that touch AWS: GovCloud (``us-gov-west-1``), IRSA with the cluster's
 *existing* IAM OIDC provider, subnet discovery tags, organisation IAM rules (name prefix, path,
 permissions boundary, tags) and the state in S3 (KMS-encrypted, S3 lock file). ``pod-identity``
-is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules.
-The Terraform-on-moto tier applies the first two (:data:`APPLIED_ON_MOTO`) and validates all
-three (:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API, and a third applied stack would
-cost more CPU than the suite's budget has); checkov scans them all.
+is EKS Pod Identity in China (``cn-north-1``) on chart 1.17.1, with subnet tags and IAM rules, its chart
+from a private ECR mirror (the helm provider's login reads ``data.aws_ecr_authorization_token``).
+``twin`` is the default's cluster name in another region (``us-east-1``): a cluster of its own, which
+must share neither a state nor an IAM name with the default (issue 13). The Terraform-on-moto tier
+applies ``default``, ``non-default`` and ``twin`` (:data:`APPLIED_ON_MOTO`) and validates all four
+(:data:`VALIDATED_ON_MOTO`: moto has no Pod Identity API); checkov scans them all.
+
+:data:`SWITCHED` are the same clusters with another setting, synthesized by a second app (their stack
+names are the originals'): ``default`` with ``identity: pod-identity``, which the tier switches to and
+back from on the applied default stack.
 
 Values that name things in the account are fixed here and created in moto beforehand under
 exactly those names (the boundary policies, the state bucket and its KMS alias); subnet ids,
@@ -23,9 +29,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -36,6 +43,8 @@ from tests.integration.moto import ACCOUNT_ID
 from tests.support import REPO
 
 RUNTIMES = tuple(PACKAGES)  # ("cdktf", "cdktn")
+MOVED_FILE = "moved.tf"  # eks_lbc.app.MOVED_FILE (importing eks_lbc.app here would import a runtime)
+_MOVED = re.compile(r"moved \{\n  from = (\S+)\n  to   = (\S+)\n\}")
 
 
 TAGS = MappingProxyType({"team": "platform", "cost-center": "1234"})
@@ -85,13 +94,23 @@ def configurations() -> dict[str, ClusterSettings]:
             iam_path="/platform/",
             permissions_boundary=boundary_arn("aws-cn"),
             tags=TAGS,
+            # Validated only (moto is not asked for an ECR token): the data source's configuration is checked.
+            chart_repository=f"oci://{ACCOUNT_ID}.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror",
+            image_repository=f"{ACCOUNT_ID}.dkr.ecr.cn-north-1.amazonaws.com.cn/mirror/aws-load-balancer-controller",
         ),
+        "twin": ClusterSettings(cluster_name="demo", region="us-east-1"),
     }
 
 
-# The stacks the Terraform tier applies (both IRSA), and the ones it validates.
-APPLIED_ON_MOTO = ("default", "non-default")
+def switched_configurations() -> dict[str, ClusterSettings]:
+    """Configurations of :func:`configurations` with one setting switched (same clusters, same stack names)."""
+    return {"default": replace(configurations()["default"], identity="pod-identity")}
+
+
+# The stacks the Terraform tier applies (all IRSA), and the ones it validates.
+APPLIED_ON_MOTO = ("default", "non-default", "twin")
 VALIDATED_ON_MOTO = (*APPLIED_ON_MOTO, "pod-identity")
+SWITCHED = ("default",)
 
 
 @dataclass(frozen=True)
@@ -108,22 +127,38 @@ class SynthesizedStack:
         """A fresh copy of the stack's Terraform JSON (callers may change it)."""
         return json.loads(self.file.read_text("utf-8"))
 
+    @property
+    def moved(self) -> list[dict[str, str]]:
+        """The ``moved`` blocks the app wrote beside the JSON (``moved.tf``), in Terraform's JSON form."""
+        file = self.file.with_name(MOVED_FILE)
+        if not file.is_file():
+            return []
+        return [{"from": a, "to": b} for a, b in _MOVED.findall(file.read_text("utf-8"))]
+
 
 def stacks_in(outdir: Path, runtime: str = "") -> dict[str, SynthesizedStack]:
-    """The configurations' stacks as :func:`synthesize` writes them into ``outdir``."""
-    return {
+    """The configurations' stacks as :func:`synthesize` writes them into ``outdir`` (switched: ``<key>@switched``)."""
+    found = {
         key: SynthesizedStack(key, settings, outdir / "stacks" / settings.stack_name / "cdk.tf.json", runtime)
         for key, settings in configurations().items()
     }
+    switched = outdir / "switched" / "stacks"
+    for key, settings in switched_configurations().items():
+        switched_key = f"{key}@switched"
+        found[switched_key] = SynthesizedStack(
+            switched_key, settings, switched / settings.stack_name / "cdk.tf.json", runtime
+        )
+    return found
 
 
 def synthesize(outdir: Path) -> dict[str, SynthesizedStack]:
     """Synthesize every configuration into ``outdir`` with the app's own code path, in this process."""
     from eks_lbc._cdk import RUNTIME
-    from eks_lbc.app import build_app
+    from eks_lbc.app import build_app, synth
 
-    app = build_app(Settings(clusters=tuple(configurations().values())), outdir=str(outdir))
-    app.synth()
+    synth(build_app(Settings(clusters=tuple(configurations().values())), outdir=str(outdir)))
+    switched = Settings(clusters=tuple(switched_configurations().values()))
+    synth(build_app(switched, outdir=str(outdir / "switched")))
     return stacks_in(outdir, RUNTIME)
 
 

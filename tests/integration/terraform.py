@@ -123,6 +123,24 @@ def aws_part(
     return part
 
 
+def without_resources(part: Mapping[str, Any], type_name: str) -> dict[str, Any]:
+    """``part`` without its ``type_name`` resources (an API the emulator lacks), nor the outputs and ``moved``
+    blocks naming them; anything else that still refers to them raises :class:`HarnessError`."""
+    reduced = deepcopy(dict(part))
+    names = reduced.get("resource", {}).pop(type_name, {})
+    addresses = [f"{type_name}.{name}" for name in names]
+    outputs = reduced.get("output", {})
+    for name in [n for n, o in outputs.items() if any(a in json.dumps(o) for a in addresses)]:
+        del outputs[name]
+    if "moved" in reduced:
+        reduced["moved"] = [m for m in reduced["moved"] if m["to"] not in addresses]
+    dangling = [(path, text) for path, text in _references(reduced) for a in addresses if a in text]
+    if dangling:
+        lines = "\n".join(f"  {path}: {text}" for path, text in dangling)
+        raise HarnessError(f"the AWS part still refers to the dropped {type_name}:\n{lines}")
+    return reduced
+
+
 def _point_at_emulator(config: Mapping[str, Any], endpoint: str) -> dict[str, Any]:
     return {
         **config,
@@ -217,6 +235,27 @@ class Terraform:
             "plan", "-input=false", "-no-color", "-detailed-exitcode", f"-parallelism={parallelism}", ok_codes=(0, 2)
         )
         return result.stdout if result.returncode == 2 else None
+
+    def plan_failure(self, *flags: str) -> str:
+        """``plan`` that must fail (exit 1): its output, for the error it reports."""
+        result = self.run("plan", "-input=false", "-no-color", *flags, ok_codes=(1,))
+        return result.stdout + result.stderr
+
+    def apply_actions(self, *flags: str) -> dict[str, list[str]]:
+        """``apply -json``: each resource address with a planned change -> its actions, as the plan it applied said.
+
+        Actions as terraform's machine-readable UI names them (``planned_change`` messages): ``create``,
+        ``update`` (in place), ``delete``, ``replace`` (delete and create), ``move``, ``read``...; a resource
+        left as it is has none. One command (plan and apply, one provider start) instead of a saved plan's two.
+        """
+        result = self.run("apply", "-input=false", "-no-color", "-json", "-auto-approve", *flags)
+        actions: dict[str, list[str]] = {}
+        for line in result.stdout.splitlines():
+            message = json.loads(line)
+            if message.get("type") == "planned_change":
+                change = message["change"]
+                actions.setdefault(change["resource"]["addr"], []).append(change["action"])
+        return actions
 
     def destroy(self, parallelism: int = 10, refresh: bool = True) -> None:
         """``destroy``; ``refresh=False`` skips its refresh walk (fine right after a refreshing plan: ~3 s less)."""

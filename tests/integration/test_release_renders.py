@@ -1,13 +1,15 @@
 """Chart-render tier: the release eks-lbc synthesizes, rendered by Helm's engine for every supported chart.
 
 Proves the HA defaults (2 replicas, a PodDisruptionBudget with maxUnavailable 1, a zone topology
-spread whose selector matches the chart's pod labels), the Service mutating webhook switch and the
-image override actually come out of each chart version's templates, not just out of our values.
+spread whose selector matches the chart's pod labels), the Service mutating webhook switch, the Ingress
+validating webhook's policy (and what the controller can still block), literal strings and the image
+override actually come out of each chart version's templates, not just out of our values.
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 
 import pytest
@@ -26,6 +28,27 @@ pytestmark = pytest.mark.runtime("cdktf")
 # The charts as vendored test data (unmodified eks-charts copies; see SOURCES.md there).
 CHART_DIR = REPO / "tests" / "data" / "charts" / "aws-load-balancer-controller"
 CHARTS = [r.chart for r in supported_charts()]
+# The templates the non-default configurations below exercise (HA, the webhook switch, the image, the name).
+MATRIX_TEMPLATES = ("_helpers.tpl", "deployment.yaml", "pdb.yaml", "webhook.yaml")
+
+
+def matrix_charts() -> list[str]:
+    """Charts that get every configuration: the newest of each distinct set of :data:`MATRIX_TEMPLATES`.
+
+    Every chart renders its default release (its own values.yaml); the other configurations are rendered
+    once per version of the templates they exercise, so a release that only changed, say, its RBAC rules
+    or comments adds one render, not nine (13 charts: 7 template sets, ~70 renders instead of ~120).
+    """
+    seen: dict[str, str] = {}
+    for chart in CHARTS:  # newest first: the first chart of each set represents it
+        digest = hashlib.sha256()
+        for name in MATRIX_TEMPLATES:
+            digest.update(name.encode() + b"\0" + (CHART_DIR / chart / "templates" / name).read_bytes())
+        seen.setdefault(digest.hexdigest(), chart)
+    return [chart for chart in CHARTS if chart in seen.values()]
+
+
+MATRIX_CHARTS = matrix_charts()
 SERVICE_WEBHOOK = "mservice.elbv2.k8s.aws"
 # Rendering takes a synth and a Helm render; several tests read the same configuration.
 _RENDERED: dict[str, list] = {}
@@ -93,14 +116,30 @@ def test_default_release_renders_the_wiring(render, chart):
     assert template["spec"]["serviceAccountName"] == APPLY_TIME  # the service-account resource's name
 
 
+def test_every_template_set_gets_every_configuration():
+    assert {"3.5.0", "1.17.1", "1.5.3"} <= set(MATRIX_CHARTS) < set(CHARTS)
+    # 3.4.1 changed deployment.yaml (--default-pca-arn); 3.4.2, 3.4.3 and 3.5.0 did not touch these templates.
+    assert "3.4.1" not in MATRIX_CHARTS and "3.4.0" in MATRIX_CHARTS
+    for chart in set(CHARTS) - set(MATRIX_CHARTS):
+        newer = [c for c in MATRIX_CHARTS if CHARTS.index(c) < CHARTS.index(chart)][-1]
+        for name in MATRIX_TEMPLATES:
+            assert (CHART_DIR / chart / "templates" / name).read_bytes() == (
+                CHART_DIR / newer / "templates" / name
+            ).read_bytes(), (chart, newer, name)
+
+
 @pytest.mark.parametrize("chart", CHARTS)
-def test_service_mutator_webhook_renders_only_when_enabled(render, chart):
+def test_default_release_has_no_service_webhook(render, chart):
     assert service_webhooks(render(chart)) == []
+
+
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
+def test_service_mutator_webhook_renders_when_enabled(render, chart):
     (webhook,) = service_webhooks(render(chart, enable_service_mutator_webhook=True))
     assert webhook["rules"][0]["resources"] == ["services"]
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_ha_turned_down_renders_no_budget_and_no_spread(render, chart):
     objects = render(chart, replicas=1, pod_disruption_budget=False, zone_spread="off")
     assert one(objects, "Deployment")["spec"]["replicas"] == 1
@@ -108,14 +147,14 @@ def test_ha_turned_down_renders_no_budget_and_no_spread(render, chart):
     assert "topologySpreadConstraints" not in pod_template(objects)["spec"]
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_one_replica_gets_no_budget_even_when_asked(render, chart):
     # The chart renders the PDB only with 2 or more replicas: a 1-replica PDB would block every drain.
     objects = render(chart, replicas=1)
     assert [o for o in objects if o["kind"] == "PodDisruptionBudget"] == []
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_required_zone_spread_and_more_replicas(render, chart):
     objects = render(chart, replicas=3, zone_spread="required")
     assert one(objects, "Deployment")["spec"]["replicas"] == 3
@@ -123,7 +162,7 @@ def test_required_zone_spread_and_more_replicas(render, chart):
     assert spread["whenUnsatisfiable"] == "DoNotSchedule"
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_spread_follows_a_name_override(render, chart):
     template = pod_template(render(chart, helm_values={"nameOverride": "lbc"}))
     (spread,) = template["spec"]["topologySpreadConstraints"]
@@ -137,14 +176,14 @@ def test_default_image_is_public_ecr_at_the_charts_app_version(render, chart):
     assert container["image"] == f"public.ecr.aws/eks/aws-load-balancer-controller:{chart_release(chart).controller}"
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_private_registry_image_keeps_the_pinned_tag(render, chart):
     repository = "111122223333.dkr.ecr.ap-northeast-1.amazonaws.com/mirror/aws-load-balancer-controller"
     (container,) = pod_template(render(chart, image_repository=repository))["spec"]["containers"]
     assert container["image"] == f"{repository}:{chart_release(chart).controller}"
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_regional_image_and_tag_override(render, chart):
     (container,) = pod_template(render(chart, image_repository="regional", image_tag="v9.9.9"))["spec"]["containers"]
     assert container["image"] == (
@@ -152,7 +191,7 @@ def test_regional_image_and_tag_override(render, chart):
     )
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_extra_values_reach_the_objects(render, chart):
     objects = render(chart, helm_values={"podLabels": {"team": "platform"}, "image": {"pullPolicy": "Always"}})
     template = pod_template(objects)
@@ -164,7 +203,7 @@ def test_extra_values_reach_the_objects(render, chart):
 YAML_11_LOOKALIKES = ["y", "n", "no", "on", "1e3", "0o10", "1234e56", "0x1F", "1_000", "010", "~", "null", ".inf"]
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 def test_strings_reach_the_objects_literally(render, chart):
     # The image tag Helm reads as a number when unquoted (1234e56 -> 1.234e+59), labels and annotations
     # it reads as booleans (a `y` label: the API server rejects the Deployment), Terraform template
@@ -244,7 +283,7 @@ def test_ingress_webhook_default_is_the_safest_the_chart_allows(render, chart):
     assert webhook["rules"][0]["resources"] == ["ingresses"]
 
 
-@pytest.mark.parametrize("chart", CHARTS)
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
 @pytest.mark.parametrize("choice", ingress_webhook.CHOICES)
 def test_ingress_webhook_choices_render_as_chosen_or_are_refused(render, chart, choice):
     if choice not in ingress_webhook.available(chart):

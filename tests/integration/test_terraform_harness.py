@@ -78,3 +78,32 @@ def test_modules_root_calls_each_part_as_a_module_without_its_backend():
     child = files["modules/default/main.tf.json"]
     assert "backend" not in child["terraform"] and child["provider"] == part["provider"]
     assert "backend" in part["terraform"]  # the part itself is left as it was
+
+
+def pod_identity_part() -> dict:
+    association = "aws_eks_pod_identity_association.assoc"
+    return {
+        "resource": {
+            "aws_iam_role": {"role": {"name": "r"}},
+            "aws_eks_pod_identity_association": {"assoc": {"role_arn": "${aws_iam_role.role.arn}"}},
+        },
+        "output": {"association": {"value": f"${{{association}.association_arn}}"}, "role": {"value": "x"}},
+        "moved": [
+            {"from": "aws_eks_pod_identity_association.old", "to": association},
+            {"from": "aws_iam_role.old", "to": "aws_iam_role.role"},
+        ],
+    }
+
+
+def test_without_resources_drops_them_with_their_outputs_and_moves_only():
+    reduced = tf.without_resources(pod_identity_part(), "aws_eks_pod_identity_association")
+    assert reduced["resource"] == {"aws_iam_role": {"role": {"name": "r"}}}
+    assert reduced["output"] == {"role": {"value": "x"}}
+    assert reduced["moved"] == [{"from": "aws_iam_role.old", "to": "aws_iam_role.role"}]
+
+
+def test_without_resources_refuses_a_dangling_reference():
+    part = pod_identity_part()
+    part["resource"]["aws_iam_role"]["role"]["description"] = "${aws_eks_pod_identity_association.assoc.id}"
+    with pytest.raises(tf.HarnessError, match="still refers to the dropped aws_eks_pod_identity_association"):
+        tf.without_resources(part, "aws_eks_pod_identity_association")

@@ -61,7 +61,6 @@ from typing import Any
 import pytest
 
 from eks_lbc import _cdk
-from eks_lbc.defaults import default_iam_name
 from eks_lbc.partitions import partition_of
 from eks_lbc.policies import policy_document
 from eks_lbc.versions import chart_release
@@ -116,8 +115,20 @@ def created(cycle: MotoCycle, key: str) -> tuple[dict[str, Any], dict[str, Any],
 
 def test_every_step_ran_and_the_plan_after_apply_was_empty(cycle):
     # Reaching here means every command exited 0 and `plan -detailed-exitcode` reported no change.
-    assert cycle.steps == ["cdktf init", "cdktf validate", "cdktf apply", "cdktn init", "cdktn plan", "cdktn destroy"]
-    assert [name for name, _ in cycle.timings] == ["init", "validate", "apply", "output", "init", "plan", "destroy"]
+    assert cycle.steps == [
+        "cdktf init",
+        "cdktf validate",
+        "cdktf apply",
+        "cdktf plan refused",
+        "cdktf switch to pod-identity",
+        "cdktf switch to irsa",
+        "cdktn init",
+        "cdktn plan",
+        "cdktn destroy",
+    ]
+    assert [name for name, _ in cycle.timings] == [
+        "init", "validate", "apply", "output", "plan", "apply", "apply", "init", "plan", "destroy",
+    ]  # fmt: skip
     assert sorted(cycle.outputs) == sorted(APPLIED_ON_MOTO)
 
 
@@ -168,7 +179,8 @@ def test_iam_names_and_outputs(cycle, key):
     settings, outputs = cycle.stacks["cdktf"][key].settings, cycle.outputs[key]
     role_name = outputs["role_arn"].rsplit("/", 1)[1]
     policy_name = outputs["policy_arn"].rsplit("/", 1)[1]
-    assert role_name == policy_name == settings.iam_name_prefix + default_iam_name(settings.cluster_name)
+    expected = f"{settings.iam_name_prefix}{settings.cluster_name}-{settings.region}-aws-lbc"
+    assert role_name == policy_name == settings.iam_name == expected
     assert outputs["chart_version"] == settings.chart_version
     assert outputs["controller_version"] == chart_release(settings.chart_version).controller
 
@@ -181,8 +193,7 @@ def test_destroy_removes_what_apply_created(cycle, key):
         assert outputs["oidc_provider_arn"] in destroyed["oidc_providers"]
     else:
         assert outputs["oidc_provider_arn"] not in destroyed["oidc_providers"]
-    cluster_role = f"{settings_of(cycle, key).cluster_name}-cluster"
-    assert cluster_role in destroyed["roles"]  # the cluster's own role, not the stack's, stays
+    assert cycle.clusters[key].role_name in destroyed["roles"]  # the cluster's own role, not the stack's, stays
 
 
 def test_existing_oidc_provider_is_trusted_not_created(cycle):
@@ -235,6 +246,10 @@ def test_pod_identity_stack_passes_validate_with_the_others(cycle):
     (trust,) = part["data"]["aws_iam_policy_document"].values()
     assert trust["statement"][0]["principals"] == [{"identifiers": ["pods.eks.amazonaws.com"], "type": "Service"}]
     assert "aws_iam_openid_connect_provider" not in part.get("resource", {})
+    # ... with the moved blocks from where Pod Identity's resources were before (moved.tf, validated too)
+    assert sorted(m["to"].split(".")[0] for m in part["moved"]) == [
+        "aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy_attachment",
+    ]  # fmt: skip
     assert cycle.steps[:2] == ["cdktf init", "cdktf validate"]
     assert "pod-identity" not in cycle.outputs  # not applied
 
@@ -251,6 +266,74 @@ def test_state_is_in_s3_encrypted_with_the_kms_key_and_unlocked(cycle):
     with_role = {r.split(".aws_iam_role.")[0] for r in cycle.state_resources if ".aws_iam_role." in r}
     assert with_role == {f"module.{key}" for key in APPLIED_ON_MOTO}
     assert cycle.state_after_destroy == [settings.state_key]  # the state stays (empty), the .tflock is gone
+
+
+# --- one cluster name in two regions (issue 13.1), switching identity (issue 13.5) ---------------------------
+
+
+def test_one_cluster_name_in_two_regions_shares_no_iam_name_no_provider_and_no_state(cycle):
+    """``default`` and ``twin`` are "demo" in ap-northeast-1 and in us-east-1, applied side by side in one account."""
+    default, twin = settings_of(cycle, "default"), settings_of(cycle, "twin")
+    assert default.cluster_name == twin.cluster_name and default.region != twin.region
+    roles = {key: created(cycle, key)[0] for key in ("default", "twin")}
+    assert roles["default"]["arn"] != roles["twin"]["arn"]
+    view = view_of(cycle, "default")
+    for key in ("default", "twin"):
+        # each role trusts its own cluster's provider, which registers its own cluster's issuer
+        provider_arn = cycle.outputs[key]["oidc_provider_arn"]
+        assert roles[key]["trust"]["Statement"][0]["Principal"] == {"Federated": provider_arn}
+        assert view["oidc_providers"][provider_arn]["url"] == cycle.clusters[key].issuer_host
+    assert cycle.outputs["default"]["oidc_provider_arn"] != cycle.outputs["twin"]["oidc_provider_arn"]
+    # ... and each has a state of its own: the local files (or S3 keys) are named after region and cluster.
+    backends = {key: cycle.stacks["cdktf"][key].document["terraform"]["backend"] for key in ("default", "twin")}
+    assert backends == {
+        "default": {"local": {"path": "../../../terraform.eks-lbc-demo-ap-northeast-1.tfstate"}},
+        "twin": {"local": {"path": "../../../terraform.eks-lbc-demo-us-east-1.tfstate"}},
+    }
+    assert default.stack_name != twin.stack_name
+
+
+def test_a_state_is_never_planned_for_another_cluster(cycle):
+    """The default stack's state (S3, on moto) planned with the twin's configuration: refused, naming both."""
+    refusal = " ".join(cycle.state_owner_refusal.split())  # terraform wraps long lines
+    assert "Resource postcondition failed" in refusal
+    default, twin = cycle.clusters["default"].arn, cycle.clusters["twin"].arn
+    assert default.startswith("arn:aws:eks:ap-northeast-1:") and twin.startswith("arn:aws:eks:us-east-1:")
+    assert f"This Terraform state belongs to EKS cluster {default}, not to {twin}" in refusal
+
+
+def test_switching_identity_updates_the_role_in_place_both_ways(cycle):
+    """irsa -> pod-identity -> irsa on the applied default stack: one plan each, the role never replaced."""
+    role = "module.default." + address_of(cycle, "default", "aws_iam_role")
+    oidc = "module.default." + address_of(cycle, "default", "aws_iam_openid_connect_provider")
+    # (then cdktn's plan after the round trip was empty: test_every_step_ran_and_the_plan_after_apply_was_empty)
+    there, back = cycle.switch_plans["pod-identity"], cycle.switch_plans["irsa"]
+    assert there[role] == ["update"] and back[role] == ["update"]
+    assert there[oidc] == ["delete"] and back[oidc] == ["create"]  # the stack's own provider: IRSA only
+    for plan in (there, back):
+        changed = {a.split(".")[2] for a in plan}  # resource types
+        # the policy and its attachment stay as they are; nothing is replaced
+        assert not changed & {"aws_iam_policy", "aws_iam_role_policy_attachment"}, plan
+        managed = {a: actions for a, actions in plan.items() if ".data." not in a}  # data sources are only read
+        assert all(actions in (["update"], ["create"], ["delete"]) for actions in managed.values()), plan
+    role_name = cycle.outputs["default"]["role_arn"].rsplit("/", 1)[1]
+    pod_identity = cycle.switch_views["pod-identity"]["roles"][role_name]
+    (statement,) = pod_identity["trust"]["Statement"]
+    assert statement["Principal"] == {"Service": "pods.eks.amazonaws.com"}
+    assert statement["Condition"]["StringEquals"]["aws:RequestTag/eks-cluster-arn"] == cycle.clusters["default"].arn
+    assert pod_identity["attached"] == [cycle.outputs["default"]["policy_arn"]]
+    irsa = cycle.switch_views["irsa"]["roles"][role_name]
+    assert irsa["trust"]["Statement"][0]["Principal"] == {"Federated": cycle.outputs["default"]["oidc_provider_arn"]}
+    assert irsa["attached"] == [cycle.outputs["default"]["policy_arn"]]
+    # What moto could not take: the association alone (and its output) was left out of the switched stack.
+    full = cycle.stacks["cdktf"]["default@switched"].document
+    assert list(full["resource"]["aws_eks_pod_identity_association"])
+    assert "aws_eks_pod_identity_association" not in cycle.switched_parts["default"]["resource"]
+
+
+def address_of(cycle: MotoCycle, key: str, kind: str) -> str:
+    (name,) = cycle.parts["cdktf"][key]["resource"][kind]
+    return f"{kind}.{name}"
 
 
 def test_both_runtimes_aws_parts_are_one_configuration(cycle):

@@ -30,6 +30,7 @@ from tests.integration.stacks import (
     RUNTIMES,
     STATE_BUCKET,
     SUBNET_PLACEHOLDERS,
+    SWITCHED,
     VALIDATED_ON_MOTO,
     SynthesizedStack,
     boundary_arn,
@@ -122,6 +123,12 @@ class MotoCycle:
     state_after_destroy: list[str] = field(default_factory=list)  # S3 keys left in the state bucket
     state_resources: list[str] = field(default_factory=list)  # resource addresses in the S3 state, after apply
     validated: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the AWS part ``validate`` checked
+    # The state owner: plan of the default stack's state with the twin's configuration (another cluster).
+    state_owner_refusal: str = ""  # what the failed plan said
+    # Switching `identity` of the applied default stack: "pod-identity" (there), "irsa" (back) ->
+    switch_plans: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # address -> planned actions
+    switch_views: dict[str, dict[str, Any]] = field(default_factory=dict)  # iam_view (aws) after applying the plan
+    switched_parts: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> the switched AWS part applied
     steps: list[str] = field(default_factory=list)  # "<runtime> <command>", in order, each one succeeded
     timings: list[tuple[str, float]] = field(default_factory=list)
     error: str | None = None
@@ -135,6 +142,11 @@ def with_subnets(part: dict[str, Any], key: str, cluster: EksCluster) -> dict[st
     for placeholder, subnet in zip(SUBNET_PLACEHOLDERS[key], cluster.subnet_ids, strict=True):
         text = text.replace(placeholder, subnet)
     return json.loads(text)
+
+
+def with_moved(part: dict[str, Any], stack: SynthesizedStack) -> dict[str, Any]:
+    """``part`` with the ``moved`` blocks the app wrote beside the stack (``moved.tf``), as Terraform JSON."""
+    return {**part, "moved": stack.moved} if stack.moved else part
 
 
 def s3_backend_on(server: MotoServer, backend: dict[str, Any]) -> dict[str, Any]:
@@ -192,31 +204,39 @@ def _subnet_tags(server: MotoServer, record: MotoCycle) -> dict[str, dict[str, s
 
 
 def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path) -> MotoCycle | Missing:
-    """The stacks' AWS part on moto: cdktf's configuration applied, cdktn's planned (no changes) and destroyed.
+    """The stacks' AWS part on moto: cdktf's configuration applied, cdktn's planned (no changes), switched, destroyed.
 
     One working directory, the :data:`APPLIED_ON_MOTO` stacks as modules of one root
     (:func:`tests.integration.terraform.modules_root`) whose backend is the ``non-default``
     stack's own S3 backend block, pointed at moto's S3 (so the state really goes to a
     KMS-encrypted object with S3 locking):
 
-    0. moto gets what the configurations expect to exist: an EKS cluster each, the
-       permissions boundary, the existing OIDC provider, the state bucket and its KMS alias;
+    0. moto gets what the configurations expect to exist: an EKS cluster each (``default`` and
+       ``twin`` are one name in two regions), the permissions boundary, the existing OIDC provider,
+       the state bucket and its KMS alias;
     1. cdktf's AWS parts: ``init -plugin-dir``, ``validate`` with the Pod Identity stack as a
-       third module (:data:`VALIDATED_ON_MOTO`: ``validate`` costs the same for any number of
+       further module (:data:`VALIDATED_ON_MOTO`: ``validate`` costs the same for any number of
        modules, while each applied one costs a provider start per graph walk; moto has no Pod
        Identity API anyway), then ``apply`` of :data:`APPLIED_ON_MOTO`; outputs, IAM, subnet
        tags and the state object read back;
-    2. cdktn's AWS parts replace them: ``init``, then ``plan -detailed-exitcode`` (which validates
+    2. the state owner: the twin's configuration (the same name, another region) put at the default
+       stack's address, as a shared state key would do, and ``plan`` must fail naming both clusters;
+    3. ``identity`` switched on the applied default stack (:data:`SWITCHED`): to Pod Identity (its
+       synthesized stack without the association, which moto cannot create), then back to IRSA;
+       each one ``apply -json`` (the planned actions recorded: the role must be updated in place),
+       IAM read back after each;
+    4. cdktn's AWS parts replace them: ``init``, then ``plan -detailed-exitcode`` (which validates
        the configuration first, as ``validate`` does) must report no changes: no perpetual diff,
-       and cdktn's stacks are exactly the infrastructure cdktf's created, attribute for
-       attribute, as the provider reads it back from moto;
-    3. ``destroy`` on cdktn's configuration; IAM and subnet tags read back.
+       cdktn's stacks are exactly the infrastructure cdktf's created, attribute for attribute, as
+       the provider reads it back from moto, and the identity round trip left nothing behind;
+    5. ``destroy`` on cdktn's configuration; IAM and subnet tags read back.
 
     The two runtimes' AWS parts are one configuration but for the ``//`` comment terraform
     ignores (``test_both_runtimes_aws_parts_are_one_configuration``), so the empty plan holds
     for either. Every terraform command costs about 3 s of CPU per AWS provider configuration
     and graph walk (the provider builds its whole schema at each start): hence one root for
-    all stacks, and one apply/plan/destroy for both runtimes.
+    all stacks, one apply/plan/destroy for both runtimes, and ``-target=module.default`` for
+    the steps about one stack (only its provider starts).
     """
     if tf.TERRAFORM is None:
         return Missing("terraform (>= 1.5 on PATH)")
@@ -244,7 +264,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
         record.validated = {
             **record.parts["cdktf"],
             **{
-                key: tf.aws_part(stacks["cdktf"][key].document, endpoint=server.url)
+                key: with_moved(tf.aws_part(stacks["cdktf"][key].document, endpoint=server.url), stacks["cdktf"][key])
                 for key in VALIDATED_ON_MOTO
                 if key not in APPLIED_ON_MOTO
             },
@@ -275,6 +295,12 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
                 record.state_resources = sorted(
                     f"{r.get('module', '')}.{r['type']}.{r['name']}".lstrip(".") for r in body.get("resources", [])
                 )
+            # The state owner: another cluster's configuration where the default's state is.
+            runner.write_files(root({**record.parts["cdktf"], "default": record.parts["cdktf"]["twin"]}))
+            record.state_owner_refusal = runner.plan_failure("-refresh=false", "-target=module.default")
+            record.steps.append("cdktf plan refused")
+            _switch_identity(server, runner, root, record)
+            # Back from the round trip, cdktn's configuration: nothing to change, so the switch left nothing behind.
             runner.write_files(root(record.parts["cdktn"]))
             runner.init(plugins)
             changes = runner.plan_changes()
@@ -296,6 +322,23 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
         record.timings = runner.timings
         server.stop()
     return record
+
+
+def _switch_identity(server: MotoServer, runner: tf.Terraform, root: Any, record: MotoCycle) -> None:
+    """Step 4 of :func:`terraform_on_moto`: the default stack to Pod Identity and back, one saved plan each."""
+    for key in SWITCHED:
+        switched = record.stacks["cdktf"][f"{key}@switched"]
+        part = with_subnets(tf.aws_part(switched.document, endpoint=server.url), key, record.clusters[key])
+        part = with_moved(part, switched)  # moved blocks from earlier Pod Identity addresses: no-ops here
+        # moto has no EKS Pod Identity API: the association (and its output) cannot be applied here.
+        record.switched_parts[key] = tf.without_resources(part, "aws_eks_pod_identity_association")
+    target = [f"-target=module.{key}" for key in SWITCHED]
+    there = {**record.parts["cdktf"], **record.switched_parts}
+    for direction, parts in (("pod-identity", there), ("irsa", record.parts["cdktf"])):
+        runner.write_files(root(parts))
+        record.switch_plans[direction] = runner.apply_actions(*target)
+        record.switch_views[direction] = iam_view(server, PARTITION_REGIONS["aws"])
+        record.steps.append(f"cdktf switch to {direction}")
 
 
 # --- checkov ---------------------------------------------------------------------------------------------
@@ -320,10 +363,11 @@ def checkov_scans(stacks: dict[str, dict[str, SynthesizedStack]], work: Path) ->
     work.mkdir(parents=True, exist_ok=True)
     view = work / "policy-view"
     viewed = checkov.write_policy_view(
-        {f"{s.runtime}-{s.settings.stack_name}": s.document for by_key in stacks.values() for s in by_key.values()},
+        {f"{s.runtime}-{s.key}": s.document for by_key in stacks.values() for s in by_key.values()},
         view,
     )
-    directories = [next(iter(by_key.values())).file.parent.parent for by_key in stacks.values()] + [view]
+    # Every folder of stacks (the switched configurations are synthesized by an app, and into a folder, of their own).
+    directories = [*sorted({s.file.parent.parent for by_key in stacks.values() for s in by_key.values()}), view]
     # Offline: no platform mappings; anything but loopback goes to a closed port and fails at once.
     env = {
         **os.environ,

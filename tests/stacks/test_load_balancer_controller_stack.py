@@ -117,7 +117,9 @@ def test_required_providers_admit_tested_versions(default_stack):
 
 
 def test_local_state_path_is_relative(default_stack):
-    assert default_stack["terraform"]["backend"] == {"local": {"path": "../../../terraform.eks-lbc-demo.tfstate"}}
+    assert default_stack["terraform"]["backend"] == {
+        "local": {"path": "../../../terraform.eks-lbc-demo-ap-northeast-1.tfstate"}
+    }
 
 
 def test_outputs(default_stack):
@@ -205,7 +207,7 @@ def test_s3_backend_one_key_per_stack_encrypted_and_locked(production_stack):
     assert production_stack["terraform"]["backend"] == {
         "s3": {
             "bucket": "acme-terraform-state",
-            "key": "eks/eks-lbc-prod-gov.tfstate",
+            "key": "eks/eks-lbc-prod-gov-us-gov-west-1.tfstate",
             "region": "us-gov-west-1",
             "encrypt": True,
             "kms_key_id": "arn:aws-us-gov:kms:us-gov-west-1:111122223333:alias/terraform-state",
@@ -217,7 +219,7 @@ def test_s3_backend_one_key_per_stack_encrypted_and_locked(production_stack):
 def test_s3_backend_without_lockfile():
     out = synth(build(state_bucket="acme-state", state_region="eu-west-1", state_lockfile=False))
     backend = out["terraform"]["backend"]["s3"]
-    assert "use_lockfile" not in backend and backend["key"] == "eks-lbc/eks-lbc-demo.tfstate"
+    assert "use_lockfile" not in backend and backend["key"] == "eks-lbc/eks-lbc-demo-ap-northeast-1.tfstate"
     assert "local" not in out["terraform"]["backend"]
 
 
@@ -286,3 +288,178 @@ def test_settings_reach_the_release_and_the_example():
     assert out["output"]["example_ingress_hostname"]["value"] == (
         f"${{{ingress}.status[0].load_balancer[0].ingress[0].hostname}}"
     )
+
+
+# An air-gapped cluster: the chart from a private ECR mirror (OCI), the image from the same registry, and a 3.x
+# chart other than the default.
+ECR_MIRROR = dict(
+    cluster_name="airgapped",
+    region="eu-west-1",
+    chart_version="3.2.2",
+    chart_repository="oci://111122223333.dkr.ecr.eu-west-1.amazonaws.com/mirror",
+    image_repository="111122223333.dkr.ecr.eu-west-1.amazonaws.com/mirror/aws-load-balancer-controller",
+)
+
+
+@pytest.fixture(scope="module")
+def ecr_mirror_stack():
+    return synth(build(**ECR_MIRROR))
+
+
+@pytest.mark.runtime("cdktf")
+def test_ecr_mirror_stack_snapshot(ecr_mirror_stack, snapshot_json):
+    """Chart and image from a private ECR mirror (OCI), chart 3.2.2."""
+    assert ecr_mirror_stack == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_ecr_mirror_stack_snapshot_cdktn(ecr_mirror_stack, snapshot_json):
+    assert ecr_mirror_stack == snapshot_json
+
+
+def test_ecr_mirror_is_logged_in_by_the_helm_provider_with_the_ecr_token(ecr_mirror_stack):
+    token = only(ecr_mirror_stack, "data", "aws_ecr_authorization_token")
+    assert token["registry_id"] == "111122223333"
+    reference = address(ecr_mirror_stack, "data", "aws_ecr_authorization_token")
+    ((helm,),) = [ecr_mirror_stack["provider"]["helm"]]
+    assert helm["registries"] == [
+        {
+            "url": "oci://111122223333.dkr.ecr.eu-west-1.amazonaws.com",
+            "username": "${" + reference + ".user_name}",
+            "password": "${" + reference + ".password}",
+        }
+    ]
+    release = only(ecr_mirror_stack, "resource", "helm_release")
+    assert release["repository"] == ECR_MIRROR["chart_repository"]
+    assert (release["chart"], release["version"]) == ("aws-load-balancer-controller", "3.2.2")
+    # The token never reaches the release (it would change on every plan); nothing secret is in the JSON.
+    assert "repository_password" not in release and "repository_username" not in release
+    assert "variable" not in ecr_mirror_stack
+    values = yaml.safe_load(release["values"][0])
+    assert values["image"] == {"repository": ECR_MIRROR["image_repository"]}
+    assert ecr_mirror_stack["output"]["controller_image"]["value"] == f"{ECR_MIRROR['image_repository']}:v3.2.2"
+
+
+def test_default_stack_reads_no_ecr_token_and_logs_in_nowhere(default_stack):
+    assert "aws_ecr_authorization_token" not in default_stack.get("data", {})
+    ((helm,),) = [default_stack["provider"]["helm"]]
+    assert "registries" not in helm
+
+
+def test_private_https_mirror_password_comes_from_a_sensitive_variable():
+    stack = synth(build(chart_repository="https://charts.example.com/eks", chart_repository_username="robot$eks+lbc"))
+    variable = stack["variable"]["chart_repository_password"]
+    assert (variable["type"], variable["sensitive"], variable["nullable"]) == ("string", True, False)
+    assert "default" not in variable
+    assert "TF_VAR_chart_repository_password" in variable["description"]
+    release = only(stack, "resource", "helm_release")
+    assert release["repository"] == "https://charts.example.com/eks"
+    assert release["repository_username"] == "robot$eks+lbc"
+    assert release["repository_password"] == "${var.chart_repository_password}"
+    assert "aws_ecr_authorization_token" not in stack.get("data", {})
+
+
+def test_public_https_mirror_needs_no_credentials():
+    stack = synth(build(chart_repository="https://charts.example.com/eks"))
+    release = only(stack, "resource", "helm_release")
+    assert release["repository"] == "https://charts.example.com/eks" and "repository_password" not in release
+    assert "variable" not in stack
+
+
+def test_library_users_log_the_helm_provider_in_to_an_ecr_mirror():
+    from eks_lbc.errors import InvalidSetting
+    from eks_lbc.stacks import add_cluster_providers, ecr_registry_login
+    from tests.support import new_stack
+
+    stack = new_stack()
+    login = ecr_registry_login(stack, "chart-registry", "oci://111122223333.dkr.ecr.us-east-1.amazonaws.com/m")
+    add_cluster_providers(
+        stack,
+        region="us-east-1",
+        cluster_name="c",
+        endpoint="https://example.com",
+        certificate_authority_data="Y2E=",
+        registries=[login],
+    )
+    out = synth(stack)
+    assert only(out, "data", "aws_ecr_authorization_token")["registry_id"] == "111122223333"
+    (registry,) = out["provider"]["helm"][0]["registries"]
+    assert registry["url"] == "oci://111122223333.dkr.ecr.us-east-1.amazonaws.com"
+    assert registry["password"] == "${data.aws_ecr_authorization_token.chart-registry.password}"
+    with pytest.raises(InvalidSetting):
+        ecr_registry_login(new_stack(), "x", "oci://registry.example.com/m")
+
+
+# --- one deployment, one state (issue 13.1), one AWS identity (issue 13.12)
+
+
+def test_state_records_its_cluster_and_refuses_another(default_stack):
+    owner = default_stack["resource"]["terraform_data"]["state-owner"]
+    assert owner["input"] == {"cluster_arn": "${data.aws_eks_cluster.cluster.arn}"}
+    assert owner["lifecycle"]["ignore_changes"] == ["input"]  # the first apply's cluster stays recorded
+    (check,) = owner["lifecycle"]["postcondition"]
+    assert check["condition"] == "${self.output.cluster_arn == data.aws_eks_cluster.cluster.arn}"
+    assert "${self.output.cluster_arn}" in check["error_message"]
+    assert "${data.aws_eks_cluster.cluster.arn}" in check["error_message"]
+
+
+def test_iam_names_carry_the_region(default_stack, production_stack):
+    assert only(default_stack, "resource", "aws_iam_role")["name"] == "demo-ap-northeast-1-aws-lbc"
+    assert only(default_stack, "resource", "aws_iam_policy")["name"] == "demo-ap-northeast-1-aws-lbc"
+    assert only(production_stack, "resource", "aws_iam_role")["name"] == "acme-prod-gov-us-gov-west-1-aws-lbc"
+
+
+CROSS_ACCOUNT = dict(
+    cluster_name="shared",
+    region="eu-west-1",
+    account_id="111122223333",
+    aws_profile="platform-ci",
+    assume_role_arn="arn:aws:iam::111122223333:role/eks-deployer",
+    state_bucket="acme-terraform-state",
+    state_region="eu-west-1",
+    state_assume_role_arn="arn:aws:iam::999988887777:role/terraform-state",
+)
+
+
+@pytest.fixture(scope="module")
+def cross_account_stack():
+    return synth(build(**CROSS_ACCOUNT))
+
+
+@pytest.mark.runtime("cdktf")
+def test_cross_account_stack_snapshot(cross_account_stack, snapshot_json):
+    """A profile, a role in the cluster's account, that account pinned, and the state bucket's own role."""
+    assert cross_account_stack == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_cross_account_stack_snapshot_cdktn(cross_account_stack, snapshot_json):
+    assert cross_account_stack == snapshot_json
+
+
+def test_one_identity_for_the_aws_provider_and_the_kubernetes_token(cross_account_stack):
+    (aws,) = cross_account_stack["provider"]["aws"]
+    assert aws["profile"] == "platform-ci"
+    assert aws["assume_role"] == [{"role_arn": CROSS_ACCOUNT["assume_role_arn"], "session_name": "eks-lbc"}]
+    assert aws["allowed_account_ids"] == ["111122223333"]
+    token_args = [
+        "eks", "get-token", "--cluster-name", "shared", "--region", "eu-west-1",
+        "--role-arn", CROSS_ACCOUNT["assume_role_arn"], "--profile", "platform-ci",
+    ]  # fmt: skip
+    assert cross_account_stack["provider"]["kubernetes"][0]["exec"][0]["args"] == token_args
+    assert cross_account_stack["provider"]["helm"][0]["kubernetes"]["exec"]["args"] == token_args
+
+
+def test_state_backend_uses_the_profile_and_its_own_role(cross_account_stack):
+    backend = cross_account_stack["terraform"]["backend"]["s3"]
+    assert backend["profile"] == "platform-ci"
+    assert backend["assume_role"] == {"role_arn": CROSS_ACCOUNT["state_assume_role_arn"], "session_name": "eks-lbc"}
+    assert backend["key"] == "eks-lbc/eks-lbc-shared-eu-west-1-111122223333.tfstate"
+
+
+def test_no_access_settings_no_access_configuration(default_stack):
+    (aws,) = default_stack["provider"]["aws"]
+    assert not {"profile", "assume_role", "allowed_account_ids"} & set(aws)
+    assert default_stack["provider"]["kubernetes"][0]["exec"][0]["args"] == [
+        "eks", "get-token", "--cluster-name", "demo", "--region", "ap-northeast-1",
+    ]  # fmt: skip
