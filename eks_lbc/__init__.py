@@ -13,4 +13,5 @@ from eks_lbc import _lazy_providers, _node
 __version__ = "0.1.0"
 
 _node.quiet_end_of_life_banner()
+_lazy_providers.notice_late_import()  # before install(): it reads what was imported before us
 _lazy_providers.install()

@@ -70,7 +70,7 @@ if RUNTIME == "cdktn":
         HelmProviderKubernetesExec,
         HelmProviderRegistries,
     )
-    from cdktn_provider_helm.release import Release, ReleaseSet
+    from cdktn_provider_helm.release import Release, ReleaseSet, ReleaseSetSensitive
     from cdktn_provider_kubernetes.ingress_v1 import (
         IngressV1,
         IngressV1Metadata,
@@ -132,7 +132,7 @@ else:
         HelmProviderKubernetesExec,
         HelmProviderRegistries,
     )
-    from cdktf_cdktf_provider_helm.release import Release, ReleaseSet
+    from cdktf_cdktf_provider_helm.release import Release, ReleaseSet, ReleaseSetSensitive
     from cdktf_cdktf_provider_kubernetes.ingress_v1 import (
         IngressV1,
         IngressV1Metadata,
@@ -239,6 +239,7 @@ __all__ = [
     "Postcondition",
     "Release",
     "ReleaseSet",
+    "ReleaseSetSensitive",
     "S3Backend",
     "S3BackendAssumeRoleConfig",
     "SecurityGroupRule",

@@ -263,9 +263,14 @@ class LazyProviderFinder(importlib.abc.MetaPathFinder):
 
 
 def node_preload_option() -> str | None:
-    """``--require "<path of _lazy_provider_exports.js>"`` for ``NODE_OPTIONS``; None if the path cannot be quoted."""
-    path = str(Path(__file__).with_name(NODE_PRELOAD))
-    if '"' in path or "\\" in path:
+    """``--require "<path of _lazy_provider_exports.js>"`` for ``NODE_OPTIONS``.
+
+    None when the file is not on disk (the package imported from a zip: Node would refuse to start on
+    a ``--require`` of a missing file, and jsii with it) or its path cannot be quoted.
+    """
+    preload = Path(__file__).with_name(NODE_PRELOAD)
+    path = str(preload)
+    if '"' in path or "\\" in path or not preload.is_file():
         return None
     return f'--require "{path}"'
 
@@ -278,6 +283,45 @@ def _with_node_preload(node_options: str, wanted: bool) -> str:
     # the user's own options stay as they are (not re-split: they may hold quoted paths).
     kept = " ".join(part.strip() for part in _OUR_PRELOAD.split(node_options) if part.strip())
     return f"{kept} {option}".strip() if wanted else kept
+
+
+# Modules whose presence before `eks_lbc` means the work lazy loading saves has been done already: the CDK
+# runtime (jsii started its Node kernel without the preload, so provider packages load eagerly there) or a
+# provider package itself (all its submodules imported).
+_LATE_WHEN_IMPORTED = ("cdktf", "cdktn", *PACKAGE_PREFIXES)
+LATE_IMPORT_NOTICE = (
+    "eks-lbc: note: {late} imported before eks_lbc, so the provider bindings load eagerly (synth about 15x "
+    "slower, ~1 GB more memory; on Node 20 jsii's end-of-life banner also shows); import eks_lbc before them "
+    "(keep it first under isort/ruff with `import eks_lbc  # isort: skip`, or ruff's/isort's force-to-top = "
+    '["eks_lbc"]). EKS_LBC_LAZY_PROVIDERS=0 silences this.'
+)
+_noticed = False
+
+
+def imported_too_late(modules: Mapping[str, Any]) -> list[str]:
+    """What in ``modules`` (``sys.modules``) was imported before ``eks_lbc`` and defeats lazy loading."""
+    return sorted(
+        name
+        for name in modules
+        if "." not in name and (name in _LATE_WHEN_IMPORTED or name.startswith(PACKAGE_PREFIXES))
+    )
+
+
+def notice_late_import(environ: Mapping[str, str] | None = None, modules: Mapping[str, Any] | None = None) -> bool:
+    """Say once on stderr when ``eks_lbc`` comes too late for lazy loading to work; whether it said so."""
+    global _noticed
+    environ = os.environ if environ is None else environ
+    modules = sys.modules if modules is None else modules
+    try:
+        wanted = switch(environ)
+    except InvalidSetting:
+        wanted = True
+    late = imported_too_late(modules)
+    if _noticed or not wanted or not late:
+        return False
+    _noticed = True
+    sys.stderr.write(LATE_IMPORT_NOTICE.format(late=" and ".join(late)) + "\n")
+    return True
 
 
 def installed() -> bool:

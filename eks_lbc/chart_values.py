@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.helm_values import shown
 from eks_lbc.versions import chart_release
 
 # Chart values eks-lbc sets itself: path -> (cdktf.json setting, construct property) that sets it.
@@ -39,6 +40,9 @@ OWNED_VALUES: dict[str, tuple[str, str]] = {
     "podDisruptionBudget": ("podDisruptionBudget", "pod_disruption_budget"),
     "topologySpreadConstraints": ("zoneSpread", "zone_spread"),
     "enableServiceMutatorWebhook": ("enableServiceMutatorWebhook", "enable_service_mutator_webhook"),
+    # eks_lbc/ingress_webhook.py (the first key is upstream's spelling)
+    "webhookConfig.ingressValdationFailurePolicy": ("ingressValidationWebhook", "ingress_validation_webhook"),
+    "webhookConfig.disableIngressValidation": ("ingressValidationWebhook", "ingress_validation_webhook"),
 }
 
 _OWNED_PATHS = {tuple(path.split(".")): owner for path, owner in OWNED_VALUES.items()}
@@ -76,7 +80,8 @@ def check_extra_values(field: str, values: Any, chart_version: str) -> dict[str,
     Raises :class:`InvalidSetting` naming the offending key path (``<field>.<path>``).
     """
     if not isinstance(values, Mapping):
-        raise InvalidSetting(field, values, 'an object of chart values, e.g. {"podLabels": {"team": "platform"}}')
+        expected = 'an object of chart values, e.g. {"podLabels": {"team": "platform"}}'
+        raise InvalidSetting(field, shown(values), expected)
     _check_level(field, (), values, chart_values(chart_version).keys, chart_version)
     return copy.deepcopy(dict(values))
 
@@ -94,7 +99,7 @@ def _check_level(
             setting, prop = owner
             raise InvalidSetting(
                 where,
-                value,
+                shown(value),
                 f"no value here: eks-lbc sets {dotted} itself; use the {setting} setting ({prop}= in the constructs)",
             )
         if key not in known:
@@ -103,14 +108,14 @@ def _check_level(
             parent = f"under {'.'.join(path)!r} " if path else ""
             raise InvalidSetting(
                 where,
-                value,
+                shown(value),
                 f"a value key {parent}that chart {chart_version} reads (Helm would silently ignore this one){hint}",
             )
         children = known[key]
         if children is None:
             continue
         if not isinstance(value, Mapping):
-            raise InvalidSetting(where, value, f"an object with any of the keys {', '.join(sorted(children))}")
+            raise InvalidSetting(where, shown(value), f"an object with any of the keys {', '.join(sorted(children))}")
         _check_level(field, (*path, key), value, children, chart_version)
 
 

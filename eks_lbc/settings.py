@@ -28,7 +28,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from eks_lbc import _lazy_providers, aws_access, chart_repository, naming, runtime, validation
+from eks_lbc import _lazy_providers, aws_access, chart_repository, ingress_webhook, naming, runtime, validation
 from eks_lbc.chart_values import check_extra_values
 from eks_lbc.defaults import (
     DEFAULT_NAMESPACE,
@@ -60,6 +60,7 @@ from eks_lbc.features import (
     owned_gates,
 )
 from eks_lbc.gateway_api import check_gateway_api
+from eks_lbc.helm_values import Shown, check_literal_values, shown
 from eks_lbc.images import REGIONAL, regional_repository
 from eks_lbc.partitions import partition_of, supported_partition
 from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
@@ -106,6 +107,8 @@ class ClusterSettings:
     pod_disruption_budget: bool = True
     zone_spread: str = DEFAULT_ZONE_SPREAD
     enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK
+    # The Ingress validating webhook: "ignore", "fail" or "off"; None: the safest the chart allows.
+    ingress_validation_webhook: str | None = None
     helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
     example_ingress: bool = False
     # The deployment's names (eks_lbc/naming.py) and how Terraform reaches AWS (eks_lbc/aws_access.py).
@@ -245,10 +248,25 @@ def string_map(check_key: Callable[[str, str], str], check_value: Callable[[str,
     return parse
 
 
+@dataclass(frozen=True)
+class _UndecodedJson:
+    """An environment variable whose text is not JSON: why (the text itself is never shown: it may hold secrets)."""
+
+    error: str
+
+
 def json_object(source: str, raw: Any) -> dict[str, Any]:
-    """A JSON object (in the environment: its JSON text, e.g. ``{"logLevel": "debug"}``)."""
+    """A JSON object (in the environment: its JSON text, e.g. ``{"logLevel": "debug"}``) of chart values.
+
+    Checked here for what cannot stay literal or safe whatever the chart (:func:`check_literal_values`);
+    an error shows where the problem is, never the whole text.
+    """
+    expected = 'a JSON object, e.g. {"logLevel": "debug"}'
+    if isinstance(raw, _UndecodedJson):
+        raise InvalidSetting(source, Shown("<text not shown>"), f"{expected}; the text is not JSON: {raw.error}")
     if not isinstance(raw, Mapping):
-        raise InvalidSetting(source, raw, 'a JSON object, e.g. {"logLevel": "debug"}')
+        raise InvalidSetting(source, shown(raw), expected)
+    check_literal_values(source, raw)
     return dict(raw)
 
 
@@ -257,6 +275,18 @@ def boolean_map(source: str, raw: Any) -> Mapping[str, bool]:
     if not isinstance(raw, Mapping) or not all(isinstance(v, bool) for v in raw.values()):
         raise InvalidSetting(source, raw, 'a JSON object of names to true/false, e.g. {"EnableRGTAPI": true}')
     return MappingProxyType(dict(raw))
+
+
+def _decode_json_object(raw: str) -> Any:
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as error:
+        return _UndecodedJson(f"{error.msg} (line {error.lineno}, column {error.colno})")
+    except RecursionError:
+        return _UndecodedJson("nested too deeply")
+
+
+json_object.decode_env = _decode_json_object  # type: ignore[attr-defined]
 
 
 def _image_repository(source: str, raw: str) -> str:
@@ -310,6 +340,7 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("pod_disruption_budget", "podDisruptionBudget", boolean),
     _Field("zone_spread", "zoneSpread", text(validation.zone_spread)),
     _Field("enable_service_mutator_webhook", "enableServiceMutatorWebhook", boolean),
+    _Field("ingress_validation_webhook", "ingressValidationWebhook", text(validation.choice(ingress_webhook.CHOICES))),
     _Field("helm_values", "helmValues", json_object),
     _Field("example_ingress", "exampleIngress", boolean),
     _Field("legacy_names", "legacyNames", boolean),
@@ -359,6 +390,8 @@ def read_context(cdktf_json: Path) -> Mapping[str, Any]:
         return {}
     except json.JSONDecodeError as error:
         raise InvalidSetting(cdktf_json.name, f"line {error.lineno}: {error.msg}", "valid JSON") from None
+    except RecursionError:
+        raise InvalidSetting(cdktf_json.name, "<not shown>", "JSON nested less deeply") from None
     context = document.get("context", {}).get(CONTEXT_KEY, {})
     if not isinstance(context, Mapping):
         raise InvalidSetting(f"{cdktf_json.name} context.{CONTEXT_KEY}", context, "a JSON object of settings")
@@ -445,6 +478,20 @@ def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> Non
     if values.get("identity") == IDENTITY_POD_IDENTITY:
         chart = values.get("chart_version", default_chart_version())
         check_pod_identity(chart, sources.get("chart_version", sources["identity"]))
+        # IRSA-only settings would be silently ignored: say so instead.
+        if values.get("sts_audience", STS_AUDIENCE) != STS_AUDIENCE:
+            raise InvalidSetting(
+                sources["sts_audience"],
+                values["sts_audience"],
+                "unset with identity pod-identity (the token audience is an IRSA setting; "
+                f"set by {sources['identity']})",
+            )
+        if values.get("oidc_provider", OIDC_PROVIDER_CREATE) != OIDC_PROVIDER_CREATE:
+            raise InvalidSetting(
+                sources["oidc_provider"],
+                values["oidc_provider"],
+                f"unset with identity pod-identity (Pod Identity uses no OIDC provider; set by {sources['identity']})",
+            )
     prefix = values.get("iam_name_prefix", "")
     legacy = values.get("legacy_names", False)
     base = naming.iam_base_name(values["cluster_name"], values["region"], legacy=legacy)
@@ -524,6 +571,9 @@ def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> N
         values["helm_values"] = check_extra_values(sources["helm_values"], values["helm_values"], chart_version)
     if values.get("image_repository") == REGIONAL:
         regional_repository(values["region"], sources["image_repository"])
+    if "ingress_validation_webhook" in values:
+        source = sources["ingress_validation_webhook"]
+        ingress_webhook.check(source, values["ingress_validation_webhook"], chart_version)
 
 
 def _check_access(values: Mapping[str, Any], sources: Mapping[str, str], partition: str) -> None:

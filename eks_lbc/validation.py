@@ -9,6 +9,7 @@ callers that may hold tokens skip the check for unresolved values themselves
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from eks_lbc.errors import InvalidSetting
 
@@ -20,8 +21,9 @@ _REGION = re.compile(r"[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}")
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 _DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _VPC_ID = re.compile(r"vpc-([0-9a-f]{8}|[0-9a-f]{17})")
-# IAM role and policy names: [\w+=,.@-], role up to 64, policy up to 128 characters.
-_IAM_NAME = re.compile(r"[\w+=,.@-]+")
+# IAM role and policy names: ASCII [\w+=,.@-] (Python's \w would also match non-ASCII letters, which IAM
+# refuses), role up to 64, policy up to 128 characters.
+_IAM_NAME = re.compile(r"[A-Za-z0-9_+=,.@-]+")
 # OCI image references (distribution/reference grammar): a registry host (with a dot or a port, or
 # localhost) and one or more lowercase path components; tags are [\w][\w.-]{0,127}.
 _DNS_PART = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
@@ -77,16 +79,20 @@ def vpc_id(field: str, value: str) -> str:
 
 def iam_name(field: str, value: str, max_length: int) -> str:
     if not (1 <= len(value) <= max_length) or not _IAM_NAME.fullmatch(value):
-        raise InvalidSetting(field, value, f"an IAM name: 1-{max_length} letters, digits or any of '+=,.@_-'")
+        raise InvalidSetting(field, value, f"an IAM name: 1-{max_length} ASCII letters, digits or any of '+=,.@_-'")
     return value
 
 
 _SUBNET_ID = re.compile(r"subnet-([0-9a-f]{8}|[0-9a-f]{17})")
-# IAM paths: "/" or "/segments/", characters U+0021-U+007E, at most 512 (IAM API, CreateRole Path).
-_IAM_PATH = re.compile(r"/|/[\x21-\x7e]+/")
-_IAM_NAME_PREFIX = re.compile(r"[\w+=,.@-]*")
+# IAM paths: "/" or "/segments/", at most 512 (IAM API, CreateRole Path). IAM takes any of U+0021-U+007E;
+# segments here are of the IAM name characters, so a path can never hold a Terraform template (${, %{) or
+# an IAM policy variable (${...}, &{...} in aws_iam_policy_document) that would not stay literal.
+_IAM_PATH = re.compile(r"/|/([A-Za-z0-9_+=,.@-]+/)+")
+_IAM_NAME_PREFIX = re.compile(r"[A-Za-z0-9_+=,.@-]*")
 # arn:<partition>:iam::<account or "aws">:policy/<optional path/><name> (IAM managed policy ARNs).
-_POLICY_ARN = re.compile(r"arn:(?P<partition>aws[a-z-]*):iam::(?P<account>[0-9]{12}|aws):policy/(?P<rest>[\w+=,.@/-]+)")
+_POLICY_ARN = re.compile(
+    r"arn:(?P<partition>aws[a-z-]*):iam::(?P<account>[0-9]{12}|aws):policy/(?P<rest>[A-Za-z0-9_+=,.@/-]+)"
+)
 # S3 general purpose bucket names (S3 User Guide, "Bucket naming rules").
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
@@ -101,8 +107,10 @@ _KMS_KEY = re.compile(
     r"|arn:(?P<partition>aws[a-z-]*):kms:[a-z0-9-]+:[0-9]{12}:"
     r"(key/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})|alias/[A-Za-z0-9/_-]{1,250})"
 )
-# An OIDC audience (client id): printable, no spaces; IAM allows 1-255 characters per client id.
-_AUDIENCE = re.compile(r"[\x21-\x7e]{1,255}")
+# An OIDC audience (client id), 1-255 characters (IAM's limit per client id): the characters of a URI
+# (RFC 3986), which leave out braces, so no Terraform template (${, %{) and no IAM policy variable
+# (&{...} in aws_iam_policy_document, ${...} in a policy) can reach the trust policy's aud condition.
+_AUDIENCE = re.compile(r"[A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%-]{1,255}")
 TAGS_MAX = 50
 
 
@@ -115,14 +123,17 @@ def subnet_id(field: str, value: str) -> str:
 def iam_path(field: str, value: str) -> str:
     if len(value) > 512 or not _IAM_PATH.fullmatch(value):
         raise InvalidSetting(
-            field, value, "an IAM path: '/' or '/' + printable ASCII without spaces + '/', e.g. '/platform/eks/'"
+            field,
+            value,
+            "an IAM path: '/' or '/'-separated segments of ASCII letters, digits or any of '+=,.@_-' between "
+            "slashes, e.g. '/platform/eks/', at most 512 characters",
         )
     return value
 
 
 def iam_name_prefix(field: str, value: str) -> str:
     if len(value) > 32 or not _IAM_NAME_PREFIX.fullmatch(value):
-        raise InvalidSetting(field, value, "an IAM name prefix: at most 32 letters, digits or any of '+=,.@_-'")
+        raise InvalidSetting(field, value, "an IAM name prefix: at most 32 ASCII letters, digits or any of '+=,.@_-'")
     return value
 
 
@@ -186,13 +197,19 @@ def kms_key(field: str, value: str, partition: str | None = None) -> str:
 
 def audience(field: str, value: str) -> str:
     if not _AUDIENCE.fullmatch(value):
-        raise InvalidSetting(field, value, "an OIDC audience: 1-255 printable characters without spaces")
+        raise InvalidSetting(
+            field,
+            value,
+            "an OIDC audience: 1-255 URI characters (ASCII letters, digits and -._~:/?#[]@!$&'()*+,;=%), "
+            "no spaces or braces",
+        )
     return value
 
 
 def _tag_text(text: str) -> bool:
-    # IAM and EC2 tag character set: Unicode letters, digits, white space, and _ . : / = + - @
-    return all(c.isalnum() or c.isspace() or c in "_.:/=+-@" for c in text)
+    # IAM and EC2 tag character set, ^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$: Unicode letters, separators (space, not
+    # tab or newline, which are control characters) and numbers, and _ . : / = + - @
+    return all(unicodedata.category(c)[0] in "LZN" or c in "_.:/=+-@" for c in text)
 
 
 def tag_key(field: str, value: str) -> str:

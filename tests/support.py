@@ -106,3 +106,11 @@ def controller_release_address(synthesized: dict[str, Any]) -> str:
 def controller_release(synthesized: dict[str, Any]) -> dict[str, Any]:
     """The controller's ``helm_release`` body."""
     return synthesized["resource"]["helm_release"][controller_release_address(synthesized).split(".", 1)[1]]
+
+
+def set_string(reference: str) -> str:
+    """The ``set`` value of a string token ``${<reference>}``: escaped for Helm's --set parser at apply time.
+
+    (``eks_lbc/constructs/_release_values.py``: a backslash before each backslash, comma and ``{``.)
+    """
+    return r"${replace(" + reference + r', "/[\\\\,{]/", "\\$0")}'

@@ -120,6 +120,16 @@ def test_legacy_local_state_stops_synth_with_one_line(tmp_path):
             '{"podLables": {}}',
             "invalid EKS_LBC_HELM_VALUES.podLables: {}; expected a value key that chart 3.5.0 reads",
         ),
+        (
+            "EKS_LBC_HELM_VALUES",
+            '{"podAnnotations": ' * 1000 + "{}" + "}" * 1000,
+            "invalid EKS_LBC_HELM_VALUES: <text not shown>; expected a JSON object",
+        ),
+        (
+            "EKS_LBC_HELM_VALUES",
+            '{"podAnnotations": ' * 40 + "{}" + "}" * 40,
+            "invalid EKS_LBC_HELM_VALUES: <not shown>; expected chart values nested at most 32 levels deep",
+        ),
     ],
 )
 def test_bad_json_setting_exits_with_one_line_naming_the_key(tmp_path, variable, value, message):

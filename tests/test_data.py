@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from eks_lbc import ingress_webhook
 from eks_lbc.chart_values import OWNED_VALUES, chart_values
 from eks_lbc.images import regional_registries
 from eks_lbc.versions import supported_charts
@@ -57,11 +58,20 @@ def test_the_upstream_typo_is_corrected():
 def test_every_key_eks_lbc_sets_exists_in_every_supported_chart(chart):
     # Item by item: the HA keys, the webhook switch and the image exist in every supported chart alike.
     keys = chart_values(chart).keys
-    for path in OWNED_VALUES:
+    # The Ingress webhook's keys are owned where a chart has them (eks_lbc/ingress_webhook.py keys on that).
+    by_chart = {".".join(ingress_webhook.FAILURE_POLICY_PATH), ".".join(ingress_webhook.DISABLE_PATH)}
+    for path in set(OWNED_VALUES) - by_chart:
         node = keys
         for part in path.split("."):
             assert isinstance(node, dict) and part in node, f"chart {chart} has no value {path}"
             node = node[part]
+
+
+@pytest.mark.parametrize("chart", [r.chart for r in supported_charts()])
+def test_ingress_webhook_choices_are_the_keys_the_chart_has(chart):
+    webhook = chart_values(chart).keys.get("webhookConfig") or {}
+    assert ("ignore" in ingress_webhook.available(chart)) == ("ingressValdationFailurePolicy" in webhook)
+    assert ("off" in ingress_webhook.available(chart)) == ("disableIngressValidation" in webhook)
 
 
 @pytest.mark.parametrize("release", supported_charts(), ids=lambda r: r.chart)

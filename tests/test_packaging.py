@@ -114,7 +114,7 @@ def test_wheel_installs_and_synthesizes_with_tokens(tmp_path):
     assert '"name": "${aws_eks_cluster.cluster.name}-aws-lbc"' in out
     assert "elasticloadbalancing:DescribeTrustStores" in out  # the vendored policy travelled in the wheel
     assert "602401143452.dkr.ecr.us-east-1.amazonaws.com/amazon/aws-load-balancer-controller" in out  # and the data
-    assert "logLevel: debug" in out
+    assert r"\"logLevel\": \"debug\"" in out  # the JSON values document, as a JSON string
     assert "${aws_eks_cluster.cluster.identity[0].oidc[0].issuer}" in out
     # The console script, and preflight's package data (IAM policy, --json schema, Kubernetes versions), from the wheel.
     script = venv / "bin" / "eks-lbc"

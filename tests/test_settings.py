@@ -365,9 +365,11 @@ def test_every_new_setting_from_cdktf_json(tmp_path):
 
 
 def test_every_new_setting_from_the_environment(tmp_path):
+    # (identity is read from the environment in test_irsa_only_settings_are_refused_with_pod_identity...:
+    # the IRSA-only settings here are refused with pod-identity)
     cluster = load_one(
         tmp_path,
-        EKS_LBC_IDENTITY="pod-identity",
+        EKS_LBC_IDENTITY="irsa",
         EKS_LBC_PUBLIC_SUBNET_IDS="subnet-0123456789abcdef0, subnet-01234567",
         EKS_LBC_PRIVATE_SUBNET_IDS='["subnet-0123456789abcdef1"]',
         EKS_LBC_IAM_NAME_PREFIX="acme-",
@@ -382,7 +384,7 @@ def test_every_new_setting_from_the_environment(tmp_path):
         EKS_LBC_STS_AUDIENCE="sts.amazonaws.com.cn",
         EKS_LBC_OIDC_PROVIDER="existing",
     )
-    assert cluster.identity == "pod-identity"
+    assert cluster.identity == "irsa"
     assert cluster.public_subnet_ids == ("subnet-0123456789abcdef0", "subnet-01234567")
     assert cluster.private_subnet_ids == ("subnet-0123456789abcdef1",)
     assert (cluster.iam_name, cluster.iam_path) == ("acme-demo-ap-northeast-1-aws-lbc", "/eks/")
@@ -484,6 +486,18 @@ def test_production_features_from_cdktf_json(tmp_path):
         ("EKS_LBC_IAM_PATH", "eks", "IAM path"),
         ("EKS_LBC_IAM_PATH", "/eks", "IAM path"),
         ("EKS_LBC_IAM_PATH", "/with space/", "IAM path"),
+        # Characters IAM accepts in a path but Terraform or IAM policies would not keep literal.
+        ("EKS_LBC_IAM_PATH", '/${file("/etc/passwd")}/', "IAM path"),
+        ("EKS_LBC_IAM_PATH", "/%{if true}x%{endif}/", "IAM path"),
+        ("EKS_LBC_IAM_PATH", "/&{aws:username}/", "IAM path"),
+        ("EKS_LBC_IAM_PATH", "/équipe/", "IAM path"),
+        ("EKS_LBC_STS_AUDIENCE", '${file("/etc/passwd")}', "OIDC audience"),
+        ("EKS_LBC_STS_AUDIENCE", "%{if true}x%{endif}", "OIDC audience"),
+        ("EKS_LBC_STS_AUDIENCE", "&{aws:username}", "OIDC audience"),
+        ("EKS_LBC_STS_AUDIENCE", "${TfToken[TOKEN.1]}", "OIDC audience"),
+        ("EKS_LBC_IAM_NAME_PREFIX", "équipe-", "ASCII"),
+        ("EKS_LBC_IAM_NAME_PREFIX", "東京-", "ASCII"),
+        ("EKS_LBC_PERMISSIONS_BOUNDARY", "arn:aws:iam::111122223333:policy/équipe", "IAM policy ARN"),
         ("EKS_LBC_PERMISSIONS_BOUNDARY", "boundary", "IAM policy ARN"),
         ("EKS_LBC_PERMISSIONS_BOUNDARY", "arn:aws:iam::111122223333:role/boundary", "IAM policy ARN"),
         ("EKS_LBC_TAGS", "team=platform", "JSON object of strings"),
@@ -541,6 +555,11 @@ def test_bad_production_feature_value(tmp_path, variable, value, expected):
         ({"k" * 129: "x"}, "key", "tag key"),
         ({"team": "v" * 257}, "['team']", "tag value"),
         ({"team": "a;b"}, "['team']", "tag value"),
+        # Control characters pass str.isspace() but AWS refuses them (\p{Z} is separators, not \t or \n).
+        ({"team": "a\nb"}, "['team']", "tag value"),
+        ({"team": "a\tb"}, "['team']", "tag value"),
+        ({"te\x1fam": "x"}, "key", "tag key"),
+        ({"team": "a\x85b"}, "['team']", "tag value"),
         ({f"t{i}": "x" for i in range(50)}, "tags", "at most 49"),
     ],
 )
@@ -780,3 +799,90 @@ def test_chart_repository_errors_name_the_cdktf_json_key(tmp_path):
             tmp_path, {"clusters": [{"clusterName": "a", "region": "us-east-1", "chartRepository": "http://x.io"}]}
         )
     assert caught.value.field == "cdktf.json context.eks-lbc.clusters[0].chartRepository"
+
+
+def test_unicode_space_separators_are_allowed_in_tags(tmp_path):
+    assert dict(load_one(tmp_path, {"tags": {"team": "a\u00a0b c"}}).tags) == {"team": "a\u00a0b c"}
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"), [("EKS_LBC_STS_AUDIENCE", "example.com"), ("EKS_LBC_OIDC_PROVIDER", "existing")]
+)
+def test_irsa_only_settings_are_refused_with_pod_identity_naming_the_setting(tmp_path, setting, value):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_IDENTITY="pod-identity", **{setting: value})
+    assert caught.value.field == setting
+    assert "unset with identity pod-identity" in caught.value.expected
+    assert "EKS_LBC_IDENTITY" in caught.value.expected
+
+
+def test_irsa_only_defaults_are_fine_with_pod_identity(tmp_path):
+    defaults = dict(EKS_LBC_STS_AUDIENCE="sts.amazonaws.com", EKS_LBC_OIDC_PROVIDER="create")
+    cluster = load_one(tmp_path, EKS_LBC_IDENTITY="pod-identity", **defaults)
+    assert cluster.identity == "pod-identity"
+
+
+def test_deeply_nested_helm_values_are_one_clear_error(tmp_path):
+    for depth in (1_000, 100_000):
+        deep = '{"podAnnotations": ' * depth + "{}" + "}" * depth
+        with pytest.raises(InvalidSetting) as caught:
+            load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_HELM_VALUES": deep})
+        assert caught.value.field == "EKS_LBC_HELM_VALUES"
+        assert "nested" in caught.value.expected
+        assert len(str(caught.value)) < 300
+
+
+def test_undecodable_helm_values_are_not_echoed(tmp_path):
+    secret = '{"env": {"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG"}'  # a missing brace
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_HELM_VALUES": secret})
+    assert "wJalrXUtnFEMI" not in str(caught.value)
+    assert "line 1, column" in caught.value.expected
+
+
+def test_helm_values_errors_show_no_whole_objects(tmp_path):
+    values = {"evn": {"AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG"}}  # a misspelt key
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_HELM_VALUES": json.dumps(values)})
+    assert caught.value.field == "EKS_LBC_HELM_VALUES.evn"
+    assert "wJalrXUtnFEMI" not in str(caught.value) and "'AWS_SECRET_ACCESS_KEY': ..." in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"podAnnotations": {"a": "${TfToken[TOKEN.1]}"}}, "EKS_LBC_HELM_VALUES.podAnnotations.a"),
+        ({"webhookTLS": {"key": "-----BEGIN PRIVATE KEY-----"}}, "EKS_LBC_HELM_VALUES.webhookTLS.key"),
+        ({"env": {"DB_PASSWORD": "hunter2"}}, "EKS_LBC_HELM_VALUES.env.DB_PASSWORD"),
+    ],
+)
+def test_helm_values_that_cannot_stay_literal_or_secret_are_refused(tmp_path, values, field):
+    with pytest.raises(InvalidSetting) as caught:
+        load_settings(write_cdktf_json(tmp_path, BASE), environ={"EKS_LBC_HELM_VALUES": json.dumps(values)})
+    assert caught.value.field == field
+    assert "hunter2" not in str(caught.value) and "PRIVATE" not in str(caught.value)
+
+
+def test_ingress_validation_webhook_default_and_choices(tmp_path):
+    assert load_one(tmp_path).ingress_validation_webhook is None  # the safest the chart allows
+    assert load_one(tmp_path, EKS_LBC_INGRESS_VALIDATION_WEBHOOK="fail").ingress_validation_webhook == "fail"
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_INGRESS_VALIDATION_WEBHOOK="Ignore")
+    assert "'ignore', 'fail', 'off'" in caught.value.expected
+
+
+@pytest.mark.parametrize(("chart", "choice", "needs"), [("1.17.1", "ignore", "3.5.0"), ("1.5.3", "off", "1.17.1")])
+def test_ingress_validation_webhook_choice_the_chart_lacks_names_the_charts_that_have_it(
+    tmp_path, chart, choice, needs
+):
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_CHART_VERSION=chart, EKS_LBC_INGRESS_VALIDATION_WEBHOOK=choice)
+    assert caught.value.field == "EKS_LBC_INGRESS_VALIDATION_WEBHOOK"
+    assert f"with chart {chart}" in caught.value.expected and needs in caught.value.expected
+
+
+def test_ingress_validation_webhook_is_owned_by_the_setting(tmp_path):
+    values = {"webhookConfig": {"ingressValdationFailurePolicy": "Fail"}}
+    with pytest.raises(InvalidSetting) as caught:
+        load_one(tmp_path, EKS_LBC_HELM_VALUES=json.dumps(values))
+    assert "use the ingressValidationWebhook setting" in caught.value.expected

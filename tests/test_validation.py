@@ -95,7 +95,9 @@ def test_iam_paths(path):
     assert validation.iam_path("path", path) == path
 
 
-@pytest.mark.parametrize("path", ["", "eks", "/eks", "eks/", "/" + "p" * 511 + "/", "/é/"])
+@pytest.mark.parametrize(
+    "path", ["", "eks", "/eks", "eks/", "/" + "p" * 511 + "/", "/é/", "/a//b/", "/${x}/", "/%{x}/", "/&{x}/"]
+)
 def test_bad_iam_paths(path):
     with pytest.raises(InvalidSetting, match="IAM path"):
         validation.iam_path("path", path)

@@ -30,6 +30,18 @@ def _is_unresolved(value: str) -> bool:
     return Token.is_unresolved(value)
 
 
+def literal(value: str) -> str:
+    """A concrete string as Terraform must read it to keep it literal: ``${`` -> ``$${``, ``%{`` -> ``%%{``.
+
+    Terraform evaluates every string of the JSON (and the keys of map values) as a template; a token passes
+    unchanged (it is meant to be an expression). A concrete string holding cdktf's marker (``${TfToken[``)
+    cannot be told from a token here: the settings edge refuses such values.
+    """
+    if is_token(value):
+        return value
+    return value.replace("${", "$${").replace("%{", "%%{")
+
+
 def flag(field: str, value: object) -> bool:
     """A Python ``bool`` property (it changes which values are rendered, so it cannot be a token)."""
     if not isinstance(value, bool):

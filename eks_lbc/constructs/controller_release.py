@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import yaml
-
 from eks_lbc import chart_repository as repositories
-from eks_lbc import validation
-from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, Token
+from eks_lbc import ingress_webhook, validation
+from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, ReleaseSetSensitive
 from eks_lbc.chart_values import chart_values, check_extra_values, selector_name
 from eks_lbc.constructs._inputs import checked, flag, is_token
+from eks_lbc.constructs._release_values import split_values
 from eks_lbc.defaults import DEFAULT_REPLICAS, DEFAULT_SERVICE_MUTATOR_WEBHOOK, DEFAULT_ZONE_SPREAD
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.features import check_gates, helm_value_gates, merge_gates
+from eks_lbc.helm_values import values_document
 from eks_lbc.images import REGIONAL, REGIONAL_REPOSITORY_PATH, regional_registries, regional_repository
 from eks_lbc.versions import CHART_NAME, CHART_REPOSITORY, chart_release, default_chart_version
 
@@ -57,8 +57,11 @@ class ControllerRelease(Construct):
     this controller the owner of every new ``type: LoadBalancer`` Service. Without it,
     Services opt in with ``spec.loadBalancerClass: service.k8s.aws/nlb``.
 
-    Concrete scalars go into the release's YAML ``values``; values only known at apply
-    time (tokens) go into ``set`` entries (``string``-typed, except the replica count).
+    Concrete values go into the release's ``values`` as one JSON document (Helm reads every string
+    as a string; Terraform and cdktf see no template or token marker in it: :mod:`eks_lbc.helm_values`);
+    values only known at apply time (tokens, also inside ``values``) go into ``set`` entries, one string
+    each (``string``-typed, except number tokens), and into ``set_sensitive`` at secret paths
+    (``webhookTLS.*``, credential-named ``env`` entries), where a concrete value is refused.
 
     :param cluster_name: EKS cluster name (``clusterName``).
     :param region: AWS region (``region``).
@@ -77,6 +80,10 @@ class ControllerRelease(Construct):
     :param zone_spread: ``"preferred"`` (default: spread replicas across zones when the scheduler
         can), ``"required"`` (never schedule a replica that would unbalance zones) or ``"off"``.
     :param enable_service_mutator_webhook: the chart's ``enableServiceMutatorWebhook``; default False.
+    :param ingress_validation_webhook: the chart's Ingress validating webhook (:mod:`eks_lbc.ingress_webhook`):
+        ``"ignore"`` (Ingresses pass while no controller pod is ready; charts 3.2.0+), ``"fail"`` (they
+        are refused then: the chart's behaviour) or ``"off"`` (charts 1.17.1+). Default: ``"ignore"`` where
+        the chart allows it, else ``"fail"``.
     :param values: further chart values, deep-merged over the construct's own; keys are checked
         against the pinned chart (a misspelt key is an error, not silently ignored) and keys this
         construct sets are refused (see :data:`eks_lbc.chart_values.OWNED_VALUES`). Feature gates in
@@ -119,6 +126,7 @@ class ControllerRelease(Construct):
         pod_disruption_budget: bool = True,
         zone_spread: str = DEFAULT_ZONE_SPREAD,
         enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
+        ingress_validation_webhook: str | None = None,
         values: Mapping[str, Any] | None = None,
         depends_on: Sequence[Any] = (),
         timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
@@ -175,23 +183,29 @@ class ControllerRelease(Construct):
             "serviceAccount": {"create": False},
             "enableServiceMutatorWebhook": flag("enable_service_mutator_webhook", enable_service_mutator_webhook),
         }
+        if is_token(ingress_validation_webhook):
+            raise InvalidSetting(
+                "ingress_validation_webhook", ingress_validation_webhook, "a concrete choice (it chooses the values)"
+            )
+        self.ingress_validation_webhook = ingress_webhook.check(
+            "ingress_validation_webhook",
+            ingress_validation_webhook or ingress_webhook.default(self.chart_version),
+            self.chart_version,
+        )
+        static = merge_values(static, ingress_webhook.values(self.ingress_validation_webhook, self.chart_version))
         if flag("pod_disruption_budget", pod_disruption_budget):
             static["podDisruptionBudget"] = {"maxUnavailable": 1}
         if zone_spread != "off":
             static["topologySpreadConstraints"] = [self._zone_spread(zone_spread, extra)]
         if gates:
             static["controllerConfig"] = {"featureGates": gates}
-        computed: list[ReleaseSet] = []
         for key, value in scalars.items():
-            if value is None:
-                continue
-            if is_token(value):
-                typed = "string" if isinstance(value, str) else None  # a number token: Helm parses "2" as 2
-                computed.append(ReleaseSet(name=key, value=Token.as_string(value), type=typed))
-            else:
+            if value is not None:
                 static = merge_values(static, _nest(key, value))
-        self.values = merge_values(static, extra)
-        self.set_values = tuple(computed)
+        # Concrete values: one JSON document; tokens (here and in `values`): `set` entries, secrets `set_sensitive`.
+        self.values, entries = split_values("values", merge_values(static, extra))
+        self.set_values = tuple(ReleaseSet(name=e.name, value=e.value, type=e.type) for e in entries if not e.sensitive)
+        sensitive = [ReleaseSetSensitive(name=e.name, value=e.value, type=e.type) for e in entries if e.sensitive]
 
         self.release = Release(
             self,
@@ -203,8 +217,9 @@ class ControllerRelease(Construct):
             repository_password=chart_repository_password,
             version=self.chart_version,
             namespace=namespace,
-            values=[yaml.safe_dump(self.values, sort_keys=True, default_flow_style=False)],
-            set=list(computed) or None,
+            values=[values_document(self.values)],
+            set=list(self.set_values) or None,
+            set_sensitive=sensitive or None,
             wait=True,
             atomic=True,
             cleanup_on_fail=True,

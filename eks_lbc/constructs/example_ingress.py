@@ -78,7 +78,8 @@ class ExampleIngress(Construct):
         super().__init__(scope, id)
         checked(validation.namespace, "namespace", namespace)
         checked(validation.namespace, "name", name)  # an RFC 1123 label names all three objects
-        if not is_token(image) and not re.fullmatch(r"\S+", image):
+        # (the characters of an image reference: no `${` or `%{` that Terraform would evaluate)
+        if not is_token(image) and not re.fullmatch(r"[A-Za-z0-9._/:@-]+", image):
             raise InvalidSetting("image", image, "a container image reference such as 'hashicorp/http-echo:1.0.0'")
         if scheme not in SCHEMES:
             raise InvalidSetting("scheme", scheme, f"one of {', '.join(SCHEMES)}")

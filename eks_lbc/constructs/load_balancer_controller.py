@@ -135,6 +135,8 @@ class LoadBalancerController(Construct):
     :param zone_spread: ``"preferred"`` (default), ``"required"`` or ``"off"``: topology spread across zones.
     :param enable_service_mutator_webhook: the chart's Service mutating webhook; default False
         (see :class:`ControllerRelease` for why).
+    :param ingress_validation_webhook: ``"ignore"``, ``"fail"`` or ``"off"``: the chart's Ingress validating
+        webhook; default ``"ignore"`` where the chart allows it, else ``"fail"`` (see :class:`ControllerRelease`).
     :param helm_values: extra chart values, deep-merged over the construct's own; checked against the
         pinned chart's keys, and keys the construct sets itself are refused.
     :param chart_repository: the chart's repository, an ``https://`` Helm repository or ``oci://`` registry
@@ -191,6 +193,7 @@ class LoadBalancerController(Construct):
         pod_disruption_budget: bool = True,
         zone_spread: str = DEFAULT_ZONE_SPREAD,
         enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
+        ingress_validation_webhook: str | None = None,
         helm_values: Mapping[str, Any] | None = None,
         chart_repository: str | None = None,
         chart_repository_username: str | None = None,
@@ -253,6 +256,8 @@ class LoadBalancerController(Construct):
         else:
             if oidc_provider is not None or existing_oidc_provider:
                 raise InvalidSetting("oidc_provider", oidc_provider or "existing", "unset with pod-identity")
+            if sts_audience != STS_AUDIENCE:
+                raise InvalidSetting("sts_audience", sts_audience, "unset with pod-identity (an IRSA option)")
             check_pod_identity(chart_version or default_chart_version(), "chart_version")
             self.role = PodIdentityRole(
                 self,
@@ -372,6 +377,7 @@ class LoadBalancerController(Construct):
             pod_disruption_budget=pod_disruption_budget,
             zone_spread=zone_spread,
             enable_service_mutator_webhook=enable_service_mutator_webhook,
+            ingress_validation_webhook=ingress_validation_webhook,
             values=helm_values,
             feature_gates=controller_gates,
             depends_on=prerequisites,

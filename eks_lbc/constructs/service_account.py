@@ -7,7 +7,7 @@ from functools import cached_property
 
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, ServiceAccountV1, ServiceAccountV1Metadata
-from eks_lbc.constructs._inputs import checked
+from eks_lbc.constructs._inputs import checked, literal
 
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 
@@ -47,8 +47,12 @@ class ServiceAccount(Construct):
             metadata=ServiceAccountV1Metadata(
                 name=name,
                 namespace=namespace,
-                labels={"app.kubernetes.io/name": name, **(labels or {})},
-                annotations={**({ROLE_ARN_ANNOTATION: role_arn} if role_arn else {}), **(annotations or {})} or None,
+                labels={"app.kubernetes.io/name": name, **{literal(k): literal(v) for k, v in (labels or {}).items()}},
+                annotations={
+                    **({ROLE_ARN_ANNOTATION: role_arn} if role_arn else {}),
+                    **{literal(k): literal(v) for k, v in (annotations or {}).items()},
+                }
+                or None,
             ),
         )
 

@@ -95,6 +95,7 @@ class LoadBalancerControllerStack(TerraformStack):
             pod_disruption_budget=cluster.pod_disruption_budget,
             zone_spread=cluster.zone_spread,
             enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
+            ingress_validation_webhook=cluster.ingress_validation_webhook,
             helm_values=cluster.helm_values,
             chart_repository=cluster.chart_repository,
             chart_repository_username=cluster.chart_repository_username,

@@ -6,7 +6,7 @@ from eks_lbc.constructs import ControllerRelease
 from eks_lbc.constructs.controller_release import merge_values
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.versions import supported_charts
-from tests.support import new_stack, only, synth
+from tests.support import new_stack, only, set_string, synth
 
 PROPS = dict(
     cluster_name="demo",
@@ -45,6 +45,8 @@ def test_concrete_values_go_to_yaml_values():
         "podDisruptionBudget": {"maxUnavailable": 1},
         "topologySpreadConstraints": [ZONE_SPREAD],
         "enableServiceMutatorWebhook": False,
+        # eks_lbc/ingress_webhook.py: Ingresses are not refused while no controller pod is ready
+        "webhookConfig": {"ingressValdationFailurePolicy": "Ignore"},
     }
     assert "set" not in release
     assert "image" not in yaml.safe_load(document)  # the chart's default public ECR image
@@ -81,9 +83,10 @@ def test_tokens_go_to_string_typed_set():
         stack, "release", **{**PROPS, "cluster_name": cluster.name, "vpc_id": cluster.vpc_config.get(0).vpc_id}
     )
     release = only(synth(stack), "resource", "helm_release")
+    # Escaped at apply time for Helm's --set parser (backslash, comma, `{`), so the value stays one string.
     assert release["set"] == [
-        {"name": "clusterName", "value": "${data.aws_eks_cluster.cluster.name}", "type": "string"},
-        {"name": "vpcId", "value": "${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}", "type": "string"},
+        {"name": "clusterName", "value": set_string("data.aws_eks_cluster.cluster.name"), "type": "string"},
+        {"name": "vpcId", "value": set_string("data.aws_eks_cluster.cluster.vpc_config[0].vpc_id"), "type": "string"},
     ]
     assert "clusterName" not in yaml.safe_load(release["values"][0])
 
@@ -219,9 +222,10 @@ def test_regional_repository_with_a_token_region_is_looked_up_by_terraform():
     (entry,) = [s for s in release["set"] if s["name"] == "image.repository"]
     assert entry["type"] == "string"
     # The table indexed by the region: an unknown region fails the plan ("does not identify an element").
-    assert entry["value"].startswith('${{"af-south-1" = "877085696533.dkr.ecr.af-south-1.amazonaws.com", ')
+    # (inside the escape every string token gets for Helm's --set parser)
+    assert entry["value"].startswith('${replace("${{"af-south-1" = "877085696533.dkr.ecr.af-south-1.amazonaws.com", ')
     assert '"eu-west-1" = "602401143452.dkr.ecr.eu-west-1.amazonaws.com"' in entry["value"]
-    assert entry["value"].endswith("}[var.region]}/amazon/aws-load-balancer-controller")
+    assert entry["value"].endswith('}[var.region]}/amazon/aws-load-balancer-controller", "/[\\\\\\\\,{]/", "\\\\$0")}')
 
 
 def test_token_image_repository_goes_to_a_string_set():
@@ -231,7 +235,7 @@ def test_token_image_repository_goes_to_a_string_set():
     repository = DataAwsEksCluster(stack, "cluster", name="demo").name
     ControllerRelease(stack, "release", **PROPS, image_repository=repository)
     release = only(synth(stack), "resource", "helm_release")
-    assert {"name": "image.repository", "value": "${data.aws_eks_cluster.cluster.name}", "type": "string"} in (
+    assert {"name": "image.repository", "value": set_string("data.aws_eks_cluster.cluster.name"), "type": "string"} in (
         release["set"]
     )
 
@@ -289,6 +293,29 @@ def test_keys_are_checked_against_the_pinned_chart_version():
     with pytest.raises(InvalidSetting) as caught:
         values_of(chart_version="1.5.3", values={"albGatewayMaxConcurrentReconciles": 5})
     assert "chart 1.5.3" in caught.value.expected
+
+
+@pytest.mark.parametrize(
+    ("chart", "expected"), [("3.5.0", {"ingressValdationFailurePolicy": "Ignore"}), ("1.17.1", None)]
+)
+def test_ingress_validation_webhook_default_per_chart(chart, expected):
+    values, _, construct = values_of(chart_version=chart)
+    assert values.get("webhookConfig") == expected
+    assert construct.ingress_validation_webhook == ("ignore" if expected else "fail")
+    assert values_of(chart_version=chart, ingress_validation_webhook="off")[0]["webhookConfig"] == {
+        "disableIngressValidation": True
+    }
+
+
+def test_ingress_validation_webhook_refuses_a_token_and_what_the_chart_lacks():
+    from eks_lbc._cdk import TerraformVariable
+
+    stack = new_stack()
+    token = TerraformVariable(stack, "choice", type="string").string_value
+    with pytest.raises(InvalidSetting, match="concrete choice"):
+        ControllerRelease(stack, "release", **PROPS, ingress_validation_webhook=token)
+    with pytest.raises(InvalidSetting, match=r"with chart 1\.5\.3"):
+        values_of(chart_version="1.5.3", ingress_validation_webhook="ignore")
 
 
 # --- chart mirrors ----------------------------------------------------------------------------------------------

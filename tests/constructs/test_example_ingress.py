@@ -134,7 +134,15 @@ def test_a_bare_controller_release_is_accepted():
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("namespace", "Apps"), ("name", "echo_1"), ("scheme", "public"), ("target_type", "pod"), ("image", "")],
+    [
+        ("namespace", "Apps"),
+        ("name", "echo_1"),
+        ("scheme", "public"),
+        ("target_type", "pod"),
+        ("image", ""),
+        ("image", '${file("x")}'),
+        ("image", "echo:%{if true}1%{endif}"),
+    ],
 )
 def test_bad_props(field, value):
     with pytest.raises(InvalidSetting) as caught:

@@ -9,7 +9,7 @@ from eks_lbc.constructs import LoadBalancerController
 from eks_lbc.constructs.controller_policy import VERSION_TAG
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.policies import policy_document
-from tests.support import address, controller_release, new_stack, only, synth
+from tests.support import address, controller_release, new_stack, only, set_string, synth
 
 
 def build(stack, **overrides):
@@ -34,7 +34,7 @@ def test_release_waits_for_crds_service_account_and_policy_attachment():
         address(out, "resource", "aws_iam_role_policy_attachment"),
     }
     sa_address = address(out, "resource", "kubernetes_service_account_v1")
-    assert {"name": "serviceAccount.name", "value": f"${{{sa_address}.metadata[0].name}}", "type": "string"} in (
+    assert {"name": "serviceAccount.name", "value": set_string(f"{sa_address}.metadata[0].name"), "type": "string"} in (
         release["set"]
     )
 
@@ -372,6 +372,12 @@ def test_iam_name_prefix_is_validated():
         build(new_stack(), iam_name_prefix="acme/")
     with pytest.raises(InvalidSetting, match="role name"):
         build(new_stack(), iam_name_prefix="p" * 32, cluster_name="c" * 30)
+
+
+def test_pod_identity_refuses_an_sts_audience_it_would_ignore():
+    with pytest.raises(InvalidSetting) as caught:
+        build(new_stack(), identity="pod-identity", issuer_url=None, sts_audience="example.com")
+    assert caught.value.field == "sts_audience"
 
 
 def test_chart_repository_option_reaches_the_release():

@@ -1,8 +1,9 @@
 """Chart-render tier: the release eks-lbc synthesizes, rendered by Helm's engine for every supported chart.
 
 Proves the HA defaults (2 replicas, a PodDisruptionBudget with maxUnavailable 1, a zone topology
-spread whose selector matches the chart's pod labels), the Service mutating webhook switch and the
-image override actually come out of each chart version's templates, not just out of our values.
+spread whose selector matches the chart's pod labels), the Service mutating webhook switch, the Ingress
+validating webhook's policy (and what the controller can still block), literal strings and the image
+override actually come out of each chart version's templates, not just out of our values.
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import json
 
 import pytest
 
+from eks_lbc import ingress_webhook
+from eks_lbc.errors import InvalidSetting
 from eks_lbc.settings import ClusterSettings, Settings
 from eks_lbc.versions import chart_release, supported_charts
 from tests.integration.release_render import APPLY_TIME, helm_sdk_available, one, render_release
-from tests.support import REPO, controller_release, synth
+from tests.support import REPO, controller_release, only, synth
 
 # Once per `make test`, under cdktf: what is rendered is the release's values, which both runtimes synthesize
 # identically (tests/integration/test_terraform_moto.py), so rendering them again under cdktn would prove nothing new.
@@ -222,3 +225,140 @@ def test_crd_release_renders_the_charts_own_crds_each_kept(require_tool, chart, 
     for mine in ours:
         assert mine["metadata"]["annotations"].pop("helm.sh/resource-policy") == "keep"
     assert sorted(ours, key=lambda d: d["metadata"]["name"]) == sorted(theirs, key=lambda d: d["metadata"]["name"])
+
+
+# Strings that YAML 1.1 (Helm's values reader) would read as booleans or numbers if they were unquoted.
+YAML_11_LOOKALIKES = ["y", "n", "no", "on", "1e3", "0o10", "1234e56", "0x1F", "1_000", "010", "~", "null", ".inf"]
+
+
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
+def test_strings_reach_the_objects_literally(render, chart):
+    # The image tag Helm reads as a number when unquoted (1234e56 -> 1.234e+59), labels and annotations
+    # it reads as booleans (a `y` label: the API server rejects the Deployment), Terraform template
+    # sequences and cdktf's own marker prefixes: all arrive as the same strings.
+    labels = {f"l{i}": text for i, text in enumerate(YAML_11_LOOKALIKES)}
+    annotations = {
+        "template": '${file("/etc/hostname")}',
+        "directive": "%{if true}x%{endif}",
+        "escaped": "$${x}",
+        "list-marker": "#{TfToken[TOKEN.1]}",
+        "policy-variable": "&{aws:username}",
+        "quote": 'a "b" \\ c\nd',
+    }
+    objects = render(chart, image_tag="1234e56", helm_values={"podLabels": labels, "podAnnotations": annotations})
+    template = pod_template(objects)
+    (container,) = template["spec"]["containers"]
+    assert container["image"].endswith(":1234e56")
+    assert labels.items() <= template["metadata"]["labels"].items()
+    assert annotations.items() <= template["metadata"]["annotations"].items()
+
+
+def release_with_tokens(values):
+    from eks_lbc._cdk import TerraformVariable
+    from eks_lbc.constructs import ControllerRelease
+    from tests.support import new_stack
+
+    stack = new_stack()
+    token = TerraformVariable(stack, "runtime", type="string").string_value
+    ControllerRelease(
+        stack,
+        "release",
+        cluster_name="demo",
+        region="ap-northeast-1",
+        vpc_id="vpc-0123456789abcdef0",
+        service_account_name="aws-load-balancer-controller",
+        namespace="kube-system",
+        values=values(token),
+    )
+    return only(synth(stack), "resource", "helm_release")
+
+
+@pytest.mark.parametrize("chart", CHARTS[:1])
+def test_token_leaves_land_at_their_path_as_one_string(require_tool, chart):
+    # A library user's token inside helm_values: at apply time its value goes through `set` (one string),
+    # never into the document's text; a token in a list sets that item and keeps the others.
+    require_tool(helm_sdk_available(), "helm-python-sdk (pip install helm-python-sdk)")
+    release = release_with_tokens(
+        lambda token: {
+            "podAnnotations": {"example.com/owner": token, "static": "kept"},
+            "tolerations": [{"key": "a", "operator": "Exists"}, {"key": token, "operator": "Exists"}],
+        }
+    )
+    template = pod_template(render_release(release, CHART_DIR / release["version"]))
+    assert {"example.com/owner": APPLY_TIME, "static": "kept"}.items() <= template["metadata"]["annotations"].items()
+    assert template["spec"]["tolerations"] == [
+        {"key": "a", "operator": "Exists"},
+        {"key": APPLY_TIME, "operator": "Exists"},
+    ]
+    assert template["spec"]["serviceAccountName"] == "aws-load-balancer-controller"
+
+
+INGRESS_WEBHOOK = "vingress.elbv2.k8s.aws"
+
+
+def ingress_webhooks(objects):
+    (config,) = [o for o in objects if o["kind"] == "ValidatingWebhookConfiguration"]
+    return [w for w in config["webhooks"] if w["name"] == INGRESS_WEBHOOK]
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_ingress_webhook_default_is_the_safest_the_chart_allows(render, chart):
+    # Registered for every Ingress of the cluster (no selector by default): with `Fail`, no Ingress of any
+    # class can be created or updated while no controller pod is ready. `Ignore` where the chart has the key.
+    (webhook,) = ingress_webhooks(render(chart))
+    expected = "Ignore" if "ignore" in ingress_webhook.available(chart) else "Fail"
+    assert webhook["failurePolicy"] == expected
+    assert webhook["rules"][0]["resources"] == ["ingresses"]
+
+
+@pytest.mark.parametrize("chart", MATRIX_CHARTS)
+@pytest.mark.parametrize("choice", ingress_webhook.CHOICES)
+def test_ingress_webhook_choices_render_as_chosen_or_are_refused(render, chart, choice):
+    if choice not in ingress_webhook.available(chart):
+        with pytest.raises(InvalidSetting) as caught:
+            render(chart, ingress_validation_webhook=choice)
+        assert caught.value.field == "ingress_validation_webhook"
+        return
+    webhooks = ingress_webhooks(render(chart, ingress_validation_webhook=choice))
+    if choice == "off":
+        assert webhooks == []
+    else:
+        (webhook,) = webhooks
+        assert webhook["failurePolicy"] == choice.capitalize()
+
+
+def test_ingress_webhook_choices_follow_the_charts_value_keys():
+    # Keyed on the chart's values, so charts added to the table get the right choices without a list here.
+    assert ingress_webhook.available("3.5.0") == ("ignore", "fail", "off")
+    assert ingress_webhook.available("1.17.1") == ("fail", "off")
+    assert ingress_webhook.available("1.5.3") == ("fail",)
+
+
+def _opted_in_only(webhook) -> bool:
+    """The webhook's namespace or object selector requires a label set to `enabled`/`true` (an opt-in)."""
+    expressions = [
+        e
+        for selector in ("namespaceSelector", "objectSelector")
+        for e in (webhook.get(selector) or {}).get("matchExpressions") or []
+    ]
+    return any(e["operator"] == "In" and e["values"] in (["enabled"], ["true"]) for e in expressions)
+
+
+@pytest.mark.parametrize("chart", CHARTS)
+def test_what_the_controller_can_still_block_by_default(render, chart):
+    # README "Webhook safety": with the defaults, a `Fail` webhook covers only the controller's own objects
+    # (API group elbv2.k8s.aws), namespaces that opted in by label, or Ingresses on charts that cannot Ignore.
+    objects = render(chart)
+    blocking = [
+        w
+        for o in objects
+        if o["kind"] in ("MutatingWebhookConfiguration", "ValidatingWebhookConfiguration")
+        for w in o["webhooks"]
+        if w["failurePolicy"] == "Fail"
+    ]
+    assert blocking
+    for webhook in blocking:
+        groups = {g for rule in webhook["rules"] for g in rule["apiGroups"]}
+        if groups == {"elbv2.k8s.aws"} or _opted_in_only(webhook):
+            continue
+        assert webhook["name"] == INGRESS_WEBHOOK and "ignore" not in ingress_webhook.available(chart), webhook["name"]

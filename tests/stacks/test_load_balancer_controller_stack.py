@@ -8,7 +8,7 @@ import yaml
 
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks import LoadBalancerControllerStack
-from tests.support import address, controller_release, controller_release_address, only, synth
+from tests.support import address, controller_release, controller_release_address, only, set_string, synth
 
 
 def build(**settings):
@@ -140,9 +140,8 @@ def test_outputs(default_stack):
 
 def test_vpc_defaults_to_the_clusters_and_never_to_imds(default_stack):
     release = controller_release(default_stack)
-    assert {"name": "vpcId", "value": "${data.aws_eks_cluster.cluster.vpc_config[0].vpc_id}", "type": "string"} in (
-        release["set"]
-    )
+    vpc_id = set_string("data.aws_eks_cluster.cluster.vpc_config[0].vpc_id")
+    assert {"name": "vpcId", "value": vpc_id, "type": "string"} in release["set"]
     values = yaml.safe_load(release["values"][0])
     assert values["clusterName"] == "demo" and values["region"] == "ap-northeast-1"
 
