@@ -18,8 +18,8 @@ v2.5.2 the same but for the fallback; ``docs/deploy/subnet_discovery.md``):
 5. an ALB needs two or more (feature gate ``ALBSingleSubnet``, off by default, allows one); an NLB one.
 
 Subnets listed in ``publicSubnetIds``/``privateSubnetIds`` count as tagged: eks-lbc tags them (value
-``1``) in the same apply. Feature gates come from the cluster's settings (``featureGates`` when that
-setting exists, else ``helmValues.controllerConfig.featureGates``).
+``1``) in the same apply. Feature gates come from the cluster's settings (``featureGates`` and
+``helmValues.controllerConfig.featureGates``).
 """
 
 from __future__ import annotations
@@ -53,11 +53,11 @@ def controller_version(ctx: ClusterContext) -> tuple[int, ...]:
 
 def feature_gates(ctx: ClusterContext) -> dict[str, bool]:
     """The controller's feature gates as eks-lbc will configure them, defaults filled in."""
-    configured: Any = ctx.setting("feature_gates")
-    if configured is None:
-        values = ctx.setting("helm_values") or {}
-        controller_config = values.get("controllerConfig") if isinstance(values, Mapping) else None
-        configured = controller_config.get("featureGates") if isinstance(controller_config, Mapping) else None
+    # Both places count (the settings edge refuses a gate set in both): featureGates and helmValues.
+    values = ctx.setting("helm_values") or {}
+    controller_config = values.get("controllerConfig") if isinstance(values, Mapping) else None
+    in_values = controller_config.get("featureGates") if isinstance(controller_config, Mapping) else None
+    configured: dict[str, Any] = {**(in_values or {}), **(ctx.setting("feature_gates") or {})}
     gates = dict(GATE_DEFAULTS)
     for name, value in (configured or {}).items():
         gates[name] = value if isinstance(value, bool) else str(value) in _GO_TRUE

@@ -72,7 +72,7 @@ def test_without_tags_chart_3_falls_back_to_route_tables_and_chart_1_5_has_no_fa
     assert old.status is Status.FAIL
     assert "controller v2.5.2 has no route-table fallback" in old.found
     gate_off = account.preflight(
-        helmValues={"controllerConfig": {"featureGates": {"SubnetDiscoveryByReachability": "false"}}}
+        helmValues={"controllerConfig": {"featureGates": {"SubnetDiscoveryByReachability": False}}}
     )
     assert "feature gate is off" in result(gate_off, "subnets-internet-facing").found
 
