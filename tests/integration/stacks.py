@@ -111,7 +111,7 @@ def configurations() -> dict[str, ClusterSettings]:
         "twin": ClusterSettings(cluster_name="demo", region="us-east-1"),
         "capabilities": ClusterSettings(
             cluster_name="capable",
-            region="us-east-1",
+            region="us-west-2",  # moto gives every cluster of a region one OIDC issuer: a region of its own,
             certificate_management=True,
             global_accelerator=True,
             feature_gates=MappingProxyType({"SubnetsClusterTagCheck": False}),
