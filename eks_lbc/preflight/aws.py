@@ -111,16 +111,31 @@ def _shared_loader() -> botocore.loaders.Loader:
     return botocore.loaders.Loader()
 
 
-def new_session(profile: str | None = None) -> boto3.session.Session:
-    """A boto3 session (standard credential chain, ``profile`` if given) whose service models are parsed once per
-    process: botocore reads a model's JSON again for every new session (EC2's alone takes most of a second)."""
+def new_session(profile: str | None = None, credentials: dict[str, str] | None = None) -> boto3.session.Session:
+    """A boto3 session (standard credential chain, ``profile`` if given, or the given temporary ``credentials``)
+    whose service models are parsed once per process: botocore reads a model's JSON again for every new session
+    (EC2's alone takes most of a second)."""
     core = botocore.session.get_session()
     core.register_component("data_loader", _shared_loader())
+    if credentials is not None:
+        return boto3.session.Session(
+            botocore_session=core,
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+        )
     return boto3.session.Session(botocore_session=core, profile_name=profile)
 
 
+# The session name preflight's assumed-role sessions carry (CloudTrail shows it).
+ROLE_SESSION_NAME = "eks-lbc-preflight"
+
+
 class Aws:
-    """boto3 clients, one per (profile, service, region), made once and shared by the check threads.
+    """boto3 clients, one per (profile, role, service, region), made once and shared by the check threads.
+
+    With a role (``assumeRoleArn``, ``stateAssumeRoleArn``) the profile's identity assumes it once per run
+    (``sts:AssumeRole``, the same identity Terraform uses) and the clients use those temporary credentials.
 
     boto3 clients are thread-safe; sessions are not, so clients are created under a lock.
     ``client_hook`` is called with every new client (tests register botocore event handlers with it);
@@ -132,10 +147,10 @@ class Aws:
         *,
         max_connections: int = 16,
         client_hook: Callable[[Any], None] | None = None,
-        clients: dict[tuple[str | None, str, str], Any] | None = None,
+        clients: dict[tuple[Any, ...], Any] | None = None,
     ) -> None:
         self._lock = threading.Lock()
-        self._sessions: dict[str | None, Any] = {}
+        self._sessions: dict[tuple[str | None, str | None], Any] = {}
         self._clients = {} if clients is None else clients
         self._config = Config(
             retries={"mode": "standard", "max_attempts": 3},
@@ -146,14 +161,14 @@ class Aws:
         self._hook = client_hook
         self._memo = Memo()
 
-    def client(self, service: str, region: str, profile: str | None = None) -> Any:
-        key = (profile, service, region)
+    def client(self, service: str, region: str, profile: str | None = None, role_arn: str | None = None) -> Any:
+        key = (profile, service, region) if role_arn is None else (profile, role_arn, service, region)
         with self._lock:
             if key not in self._clients:
                 try:
-                    session = self._sessions.get(profile)
+                    session = self._sessions.get((profile, role_arn))
                     if session is None:
-                        session = self._sessions[profile] = new_session(profile)
+                        session = self._sessions[(profile, role_arn)] = self._session(profile, role_arn, region)
                     client = session.client(service, region_name=region, config=self._config)
                 except BotoCoreError as error:  # an unknown profile, a broken config file
                     raise Unavailable(f"no {service} client for {region}: {error}") from None
@@ -161,6 +176,20 @@ class Aws:
                     self._hook(client)
                 self._clients[key] = client
             return self._clients[key]
+
+    def _session(self, profile: str | None, role_arn: str | None, region: str) -> boto3.session.Session:
+        base = self._sessions.get((profile, None)) or new_session(profile)
+        self._sessions[(profile, None)] = base
+        if role_arn is None:
+            return base
+        sts = base.client("sts", region_name=region, config=self._config)
+        if self._hook is not None:
+            self._hook(sts)
+        try:
+            answer = sts.assume_role(RoleArn=role_arn, RoleSessionName=ROLE_SESSION_NAME)
+        except ClientError as error:
+            raise Unavailable(f"cannot assume {role_arn}: {_reason('sts:AssumeRole', error)}") from None
+        return new_session(credentials=answer["Credentials"])
 
     def shared(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per ``key`` for the whole run (account-wide lists several clusters need)."""

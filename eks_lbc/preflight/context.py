@@ -78,7 +78,12 @@ class ClusterContext:
         return self.setting("aws_profile")
 
     def client(self, service: str, region: str | None = None) -> Any:
-        return self.aws.client(service, region or self.settings.region, self.profile)
+        """A client of the identity Terraform's aws provider uses: the profile, then ``assumeRoleArn`` if set."""
+        return self.aws.client(service, region or self.settings.region, self.profile, self.setting("assume_role_arn"))
+
+    def state_client(self, service: str) -> Any:
+        """A client of the identity the S3 backend uses: the profile, then ``stateAssumeRoleArn`` if set."""
+        return self.aws.client(service, self.settings.state_region, self.profile, self.setting("state_assume_role_arn"))
 
     def once(self, key: str, compute) -> Any:
         return self._memo.get(key, compute)
@@ -130,7 +135,8 @@ class ClusterContext:
             return call(self.client("sts"), "get_caller_identity")["Account"]
 
         try:
-            return self.aws.shared(("account", self.profile, self.settings.partition), identity)
+            key = ("account", self.profile, self.setting("assume_role_arn"), self.settings.partition)
+            return self.aws.shared(key, identity)
         except Unavailable:
             return None
 
@@ -214,7 +220,7 @@ class ClusterContext:
             except OSError as error:
                 raise Unavailable(f"cannot read the state {where}: {error.strerror}") from None
         where = f"s3://{settings.state_bucket}/{settings.state_key}"
-        s3 = self.client("s3", settings.state_region)
+        s3 = self.state_client("s3")
         answer = call(
             s3,
             "get_object",

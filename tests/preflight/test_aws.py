@@ -7,6 +7,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from eks_lbc.preflight.aws import Unavailable, call, policy_actions, policy_document
+from eks_lbc.preflight.model import Status
 from tests.preflight.account import TRUST
 
 pytestmark = pytest.mark.runtime("cdktf")
@@ -96,3 +97,40 @@ def test_errors_become_unavailable_with_the_action_and_reason(response, reason):
 def test_an_expected_not_found_is_none():
     error = {"Error": {"Code": "ResourceNotFoundException", "Message": "gone"}}
     assert call(Client(error), "describe_cluster", missing=("ResourceNotFoundException",), name="demo") is None
+
+
+def test_preflight_reads_as_the_role_terraform_assumes(account):
+    """With ``assumeRoleArn`` every check reads the account that role is in, not the caller's."""
+    from tests.preflight.account import result
+
+    account.cluster()  # in moto's default account, the caller's
+    assert result(account.preflight(), "cluster").status is Status.OK
+    # The same settings with a role in another account: moto serves that account, where the cluster is not.
+    elsewhere = "arn:aws:iam::111122223333:role/eks-deployer"
+    found = result(account.preflight(assumeRoleArn=elsewhere), "cluster")
+    assert found.status is Status.FAIL and "no EKS cluster named demo" in found.found
+    assert "sts:AssumeRole" in account.calls
+
+
+def test_a_role_that_cannot_be_assumed_makes_the_checks_unknown(account):
+    from eks_lbc.preflight.aws import Aws
+    from eks_lbc.preflight.runner import run
+    from eks_lbc.settings import load_settings
+    from tests.preflight.account import result
+
+    account.cluster()
+
+    def deny_assume_role(client):
+        def refuse(**_):
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "not allowed"}}, "AssumeRole")
+
+        client.meta.events.register("before-call.sts.AssumeRole", refuse)
+
+    role = "arn:aws:iam::123456789012:role/none"
+    (account.project_dir / "cdktf.json").write_text(
+        json.dumps({"context": {"eks-lbc": {"clusterName": "demo", "region": "eu-west-1", "assumeRoleArn": role}}})
+    )
+    settings = load_settings(account.project_dir / "cdktf.json", environ={})
+    found = result(run(settings, account.project_dir, aws=Aws(client_hook=deny_assume_role)), "cluster")
+    assert found.status is Status.UNKNOWN and f"cannot assume {role}" in found.found
+    assert "AccessDenied" in found.found

@@ -12,7 +12,7 @@ def state_bucket(ctx: ClusterContext) -> Result:
     bucket = settings.state_bucket
     if bucket is None:
         return Result("state-bucket", Status.OK, f"not used: local state (terraform.{settings.stack_name}.tfstate)")
-    s3 = ctx.client("s3", settings.state_region)
+    s3 = ctx.state_client("s3")
     location = call(s3, "get_bucket_location", missing=("NoSuchBucket",), Bucket=bucket)
     details = {"bucket": bucket, "key": settings.state_key}
     if location is None:
@@ -55,7 +55,7 @@ def state_kms_key(ctx: ClusterContext) -> Result:
         return Result("state-kms-key", Status.OK, "not used: local state")
     if key is None:
         return Result("state-kms-key", Status.OK, "none configured: S3-managed keys")
-    answer = call(ctx.client("kms", settings.state_region), "describe_key", missing=("NotFoundException",), KeyId=key)
+    answer = call(ctx.state_client("kms"), "describe_key", missing=("NotFoundException",), KeyId=key)
     if answer is None:
         return Result(
             "state-kms-key",
