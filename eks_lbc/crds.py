@@ -2,7 +2,8 @@
 
 Source: aws/eks-charts ``stable/aws-load-balancer-controller/crds/`` (``crds.yaml``, and
 ``gateway-crds.yaml`` from chart 1.17.1) at the commit of each chart version, copied unchanged
-into the package data ``eks_lbc/data/charts/<chart>/crds/`` (``tools/vendor_crds.py``);
+into the package data ``eks_lbc/data/charts/<chart>/crds/`` by ``make vendor VERSION=<chart>``
+(``tools/vendor_upstream_data.py``);
 ``tests/test_crds.py`` compares them with upstream byte for byte. A chart version that
 ``eks_lbc.versions`` supports but whose CRDs are missing here is an error, not an empty release.
 """
@@ -40,7 +41,7 @@ def crd_file_names(chart_version: str) -> tuple[str, ...]:
     names = tuple(name for name in CRD_FILES if folder.joinpath(name).is_file())
     if not names or names[0] != CRD_FILES[0]:
         raise InvalidSetting(
-            "chart_version", chart_version, "a chart whose CRDs are vendored (run tools/vendor_crds.py)"
+            "chart_version", chart_version, "a chart whose CRDs are vendored (run make vendor VERSION=<chart>)"
         )
     return names
 

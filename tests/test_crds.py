@@ -7,17 +7,12 @@ from eks_lbc.crds import CRD_FILES, crd_documents, crd_file, crd_file_names, crd
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.versions import supported_charts
 from tests.test_policies import upstream_dir
-from tools import vendor_crds
 
 # Runtime-independent (no cdktf or cdktn import): once per `make test`, in the cdktf pass.
 pytestmark = pytest.mark.runtime("cdktf")
 
 CHARTS = [r.chart for r in supported_charts()]
 CASES = [(chart, name) for chart in CHARTS for name in crd_file_names(chart)]
-
-
-def test_the_vendoring_tool_reads_the_same_files():
-    assert vendor_crds.CRD_FILES == CRD_FILES
 
 
 @pytest.mark.parametrize("chart", CHARTS)
