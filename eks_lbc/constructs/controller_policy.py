@@ -35,6 +35,17 @@ TARGET_GROUP_BINDING_ONLY_DESCRIPTION = (
 VERSION_TAG = "eks-lbc/controller-version"
 
 
+def check_policy_inputs(name: str, path: str | None, tags: Mapping[str, str] | None) -> None:
+    """The checks every eks-lbc IAM policy's inputs get: an IAM policy name, an IAM path, room for the version tag."""
+    checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
+    if tags and (len(tags) >= validation.TAGS_MAX or VERSION_TAG in tags):
+        raise InvalidSetting(
+            "tags", dict(tags), f"at most {validation.TAGS_MAX - 1} tags, without {VERSION_TAG} (eks-lbc sets it)"
+        )
+    if path is not None:
+        checked(validation.iam_path, "path", path)
+
+
 class ControllerPolicy(Construct):
     """``aws_iam_policy`` (id ``policy``) holding AWS's ``iam_policy.json`` for a controller release.
 
@@ -76,13 +87,7 @@ class ControllerPolicy(Construct):
         super().__init__(scope, id)
         check_policy_mode("mode", mode)
         self.mode = mode
-        checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
-        if tags and (len(tags) >= validation.TAGS_MAX or VERSION_TAG in tags):
-            raise InvalidSetting(
-                "tags", dict(tags), f"at most {validation.TAGS_MAX - 1} tags, without {VERSION_TAG} (eks-lbc sets it)"
-            )
-        if path is not None:
-            checked(validation.iam_path, "path", path)
+        check_policy_inputs(name, path, tags)
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
         self.partition = partition

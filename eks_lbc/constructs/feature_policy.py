@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
-from eks_lbc import validation
 from eks_lbc._cdk import Construct, IamPolicy
-from eks_lbc.constructs._inputs import checked, checked_tags, is_token
-from eks_lbc.constructs.controller_policy import VERSION_TAG
+from eks_lbc.constructs._inputs import checked_tags, is_token
+from eks_lbc.constructs.controller_policy import VERSION_TAG, check_policy_inputs
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.features import FEATURE_TABLE, FEATURES, check_feature, feature_policy_file, feature_policy_json
 from eks_lbc.versions import chart_release, default_chart_version
@@ -51,13 +50,7 @@ class FeaturePolicy(Construct):
         super().__init__(scope, id)
         if feature not in FEATURES:
             raise InvalidSetting("feature", feature, f"one of {', '.join(FEATURES)}")
-        checked(lambda f, v: validation.iam_name(f, v, 128), "policy name", name)
-        if tags and (len(tags) >= validation.TAGS_MAX or VERSION_TAG in tags):
-            raise InvalidSetting(
-                "tags", dict(tags), f"at most {validation.TAGS_MAX - 1} tags, without {VERSION_TAG} (eks-lbc sets it)"
-            )
-        if path is not None:
-            checked(validation.iam_path, "path", path)
+        check_policy_inputs(name, path, tags)
         self.feature = feature
         self.chart_version = chart_version or default_chart_version()
         self.controller_version = chart_release(self.chart_version).controller
