@@ -215,7 +215,7 @@ def test_main_exits_2_with_one_line_and_writes_nothing(tmp_path, environ, messag
     assert result.returncode == 2
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith(f"eks-lbc: {message}")
-    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo" / "cdk.tf.json").read_text() == MARKER
+    assert (folder / "cdktf.out" / "stacks" / "eks-lbc-demo-ap-northeast-1" / "cdk.tf.json").read_text() == MARKER
 
 
 def test_gateway_api_setting(tmp_path):

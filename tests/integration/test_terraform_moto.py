@@ -65,7 +65,6 @@ import pytest
 
 from eks_lbc import _cdk
 from eks_lbc.constructs.controller_policy import VERSION_TAG
-from eks_lbc.defaults import default_iam_name
 from eks_lbc.features import feature_policy_json, target_group_binding_only_json
 from eks_lbc.partitions import partition_of
 from eks_lbc.policies import policy_document
@@ -265,7 +264,7 @@ def test_feature_policies_are_awss_documents_under_the_stacks_names(cycle):
     """certificateManagement and globalAccelerator: AWS's two policies, attached next to the main one."""
     key = "capabilities"
     view, outputs = view_of(cycle, key), cycle.outputs[key]
-    name = default_iam_name(settings_of(cycle, key).cluster_name)
+    name = settings_of(cycle, key).iam_name
     controller = chart_release(settings_of(cycle, key).chart_version).controller
     for feature, output in FEATURE_OUTPUTS.items():
         policy = view["policies"][outputs[output]]
