@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from eks_lbc import naming
 from eks_lbc.preflight.aws import call
 from eks_lbc.preflight.context import ClusterContext
 from eks_lbc.preflight.model import Result, Status
@@ -45,7 +46,32 @@ def state_bucket(ctx: ClusterContext) -> Result:
             f"aws s3api put-bucket-versioning --bucket {bucket} --versioning-configuration Status=Enabled",
             details,
         )
+    legacy = _legacy_state_key(ctx)
+    if legacy is not None:
+        details["legacyKey"] = legacy
+        return Result(
+            "state-bucket",
+            Status.FAIL,
+            f"s3://{bucket}/{legacy} holds this cluster's deployment from before names carried the region, and "
+            f"{settings.state_key} does not exist: with these settings Terraform would start from an empty state",
+            "legacyNames: true (keeps that state and every name; see docs/operations.md, Upgrading)",
+            details,
+        )
     return Result("state-bucket", Status.OK, f"s3://{bucket} ({region}) exists, versioning Enabled", details=details)
+
+
+def _legacy_state_key(ctx: ClusterContext) -> str | None:
+    """The state key of the cluster's deployment from before region-qualified names, when only that one exists."""
+    settings = ctx.settings
+    if getattr(settings, "legacy_names", True):
+        return None
+    legacy_stack = naming.stack_name(settings.cluster_name, settings.region, legacy=True)
+    legacy = f"{settings.state_key_prefix}/{legacy_stack}.tfstate"
+    if legacy == settings.state_key or ctx.state().exists:
+        return None
+    s3 = ctx.state_client("s3")
+    found = call(s3, "get_object", missing=("NoSuchKey",), Bucket=settings.state_bucket, Key=legacy)
+    return legacy if found is not None else None
 
 
 def state_kms_key(ctx: ClusterContext) -> Result:

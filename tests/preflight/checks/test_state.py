@@ -84,3 +84,21 @@ def test_local_state_needs_no_bucket(account):
     report = account.preflight()
     assert result(report, "state-bucket").found == "not used: local state (terraform.eks-lbc-demo-eu-west-1.tfstate)"
     assert result(report, "state-kms-key").status is Status.OK
+
+
+def test_a_deployment_from_before_region_names_is_found_and_legacy_names_asked_for(account):
+    # Upgrading eks-lbc with S3 state: the old key holds the deployment; the new names would start from nothing.
+    account.cluster()
+    account.state_bucket("acme-tf-state")
+    s3 = account.client("s3")
+    s3.put_object(Bucket="acme-tf-state", Key="eks-lbc/eks-lbc-demo.tfstate", Body=b'{"version": 4, "resources": []}')
+    found = result(account.preflight(**state()), "state-bucket")
+    assert found.status is Status.FAIL and found.details["legacyKey"] == "eks-lbc/eks-lbc-demo.tfstate"
+    assert found.fix.startswith("legacyNames: true")
+    # With legacyNames the old key is the state: nothing to say.
+    assert result(account.preflight(**state(legacyNames=True)), "state-bucket").status is Status.OK
+    # Once the new key exists (a deliberate move), the old one no longer matters.
+    s3.put_object(
+        Bucket="acme-tf-state", Key="eks-lbc/eks-lbc-demo-eu-west-1.tfstate", Body=b'{"version": 4, "resources": []}'
+    )
+    assert result(account.preflight(**state()), "state-bucket").status is Status.OK
