@@ -86,7 +86,7 @@ class ControllerRelease(Construct):
         the chart allows it, else ``"fail"``.
     :param values: further chart values, deep-merged over the construct's own; keys are checked
         against the pinned chart (a misspelt key is an error, not silently ignored) and keys this
-        construct sets are refused (see :data:`eks_lbc.chart_values.OWNED_VALUES`). Feature gates in
+        construct sets are refused (see :func:`eks_lbc.options.owned_values`). Feature gates in
         ``controllerConfig.featureGates`` must be gates of the chart's controller.
     :param feature_gates: controller feature gates (name -> bool), merged into
         ``controllerConfig.featureGates``; each must be a gate of the chart's controller (it exits at

@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from eks_lbc.chart_values import OWNED_VALUES
+from eks_lbc.options import owned_values
 from eks_lbc.constructs import ControllerRelease
 from eks_lbc.constructs.controller_release import merge_values
 from eks_lbc.errors import InvalidSetting
@@ -249,7 +249,7 @@ def test_extra_values_merge_beside_the_constructs_own():
     assert values["podLabels"] == {"team": "platform"} and values["logLevel"] == "debug"
 
 
-@pytest.mark.parametrize("path", sorted(OWNED_VALUES))
+@pytest.mark.parametrize("path", sorted(owned_values()))
 def test_extra_values_may_not_set_what_the_construct_owns(path):
     head, _, rest = path.partition(".")
     extra = {head: {rest: "x"}} if rest else {head: "x"}
