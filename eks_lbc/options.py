@@ -378,11 +378,11 @@ def _holds_token(value: Any, is_token: Callable[[Any], bool]) -> bool:
 # --- rules of more than one option ----------------------------------------------------------------------
 
 
-def check_identity(options: ControllerOptions, where: Where, *, oidc_provider: str | None = None) -> None:
+def check_identity(options: ControllerOptions, where: Where, *, oidc_provider: tuple[str, Any] | None = None) -> None:
     """Pod Identity needs a chart whose controller supports it, and takes no IRSA option.
 
-    ``oidc_provider``: how the caller asked for an OIDC provider (the ``oidcProvider: existing`` setting, or
-    a given or looked-up provider of the construct), None when it did not.
+    ``oidc_provider``: (option, value) by which the caller asked for an OIDC provider (the ``oidcProvider:
+    existing`` setting, or the construct's ``oidc_provider``/``existing_oidc_provider``), None when it did not.
     """
     if options.identity != IDENTITY_POD_IDENTITY:
         return
@@ -397,9 +397,10 @@ def check_identity(options: ControllerOptions, where: Where, *, oidc_provider: s
             f"unset with identity pod-identity (the token audience is an IRSA setting; set by {where('identity')})",
         )
     if oidc_provider is not None:
+        name, value = oidc_provider
         raise InvalidSetting(
-            where("oidc_provider"),
-            oidc_provider,
+            where(name),
+            value,
             f"unset with identity pod-identity (Pod Identity uses no OIDC provider; set by {where('identity')})",
         )
 

@@ -411,8 +411,8 @@ def _checked_cluster(cluster: ClusterSettings, sources: Mapping[str, str]) -> Cl
 
     never = _never_a_token
     partition = supported_partition(where("region"), cluster.region)
-    oidc_provider = cluster.oidc_provider if cluster.oidc_provider != OIDC_PROVIDER_CREATE else None
-    options.check_identity(cluster, where, oidc_provider=oidc_provider)
+    asked = ("oidc_provider", cluster.oidc_provider) if cluster.oidc_provider != OIDC_PROVIDER_CREATE else None
+    options.check_identity(cluster, where, oidc_provider=asked)
     _check_names(cluster, sources)
     options.check_boundary(cluster, where, partition, never)
     _check_access(cluster, where, partition)

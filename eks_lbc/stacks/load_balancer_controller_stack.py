@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from types import MappingProxyType
+
 from eks_lbc import aws_access, chart_repository
 from eks_lbc._cdk import (
     Construct,
@@ -77,40 +80,16 @@ class LoadBalancerControllerStack(TerraformStack):
             region=cluster.region,
             partition=cluster.partition,
             vpc_id=cluster.vpc_id or eks.get_string_attribute("vpc_config[0].vpc_id"),
-            chart_version=cluster.chart_version,
-            namespace=cluster.namespace,
-            service_account_name=cluster.service_account_name,
-            identity=cluster.identity,
-            existing_oidc_provider=cluster.oidc_provider == OIDC_PROVIDER_EXISTING,
-            sts_audience=cluster.sts_audience,
             iam_name=cluster.iam_base_name,
-            iam_name_prefix=cluster.iam_name_prefix,
-            iam_path=cluster.iam_path,
-            permissions_boundary=cluster.permissions_boundary,
-            public_subnet_ids=cluster.public_subnet_ids,
-            private_subnet_ids=cluster.private_subnet_ids,
-            image_repository=cluster.image_repository,
-            image_tag=cluster.image_tag,
-            replicas=cluster.replicas,
-            pod_disruption_budget=cluster.pod_disruption_budget,
-            zone_spread=cluster.zone_spread,
-            enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
-            ingress_validation_webhook=cluster.ingress_validation_webhook,
-            helm_values=cluster.helm_values,
-            chart_repository=cluster.chart_repository,
-            chart_repository_username=cluster.chart_repository_username,
+            existing_oidc_provider=cluster.oidc_provider == OIDC_PROVIDER_EXISTING,
             chart_repository_password=repository_password,
-            feature_gates=cluster.feature_gates,
-            certificate_management=cluster.certificate_management,
-            global_accelerator=cluster.global_accelerator,
-            policy=cluster.policy,
-            gateway_api=cluster.gateway_api,
-            node_security_group_ids=cluster.node_security_group_ids,
             cluster_security_group_id=(
                 eks.get_string_attribute("vpc_config[0].cluster_security_group_id")
                 if cluster.node_security_group_ids
                 else None
             ),
+            # The tags are the aws provider's default_tags (above), which also reach what the controller creates.
+            options=replace(cluster.controller_options, tags=MappingProxyType({})),
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
