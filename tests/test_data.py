@@ -10,8 +10,8 @@ import yaml
 
 from eks_lbc import ingress_webhook
 from eks_lbc.chart_values import chart_values
-from eks_lbc.options import owned_values
 from eks_lbc.images import regional_registries
+from eks_lbc.options import owned_values
 from eks_lbc.versions import supported_charts
 from tests.support import REPO
 from tests.test_policies import upstream_dir

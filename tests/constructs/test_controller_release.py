@@ -1,10 +1,10 @@
 import pytest
 import yaml
 
-from eks_lbc.options import owned_values
 from eks_lbc.constructs import ControllerRelease
 from eks_lbc.constructs.controller_release import merge_values
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.options import owned_values
 from eks_lbc.versions import supported_charts
 from tests.support import new_stack, only, set_string, synth
 
@@ -312,7 +312,7 @@ def test_ingress_validation_webhook_refuses_a_token_and_what_the_chart_lacks():
 
     stack = new_stack()
     token = TerraformVariable(stack, "choice", type="string").string_value
-    with pytest.raises(InvalidSetting, match="a concrete value, not a token: it chooses the chart.s webhook values"):
+    with pytest.raises(InvalidSetting, match=r"a concrete value, not a token: it chooses the chart.s webhook values"):
         ControllerRelease(stack, "release", **PROPS, ingress_validation_webhook=token)
     with pytest.raises(InvalidSetting, match=r"with chart 1\.5\.3"):
         values_of(chart_version="1.5.3", ingress_validation_webhook="ignore")
