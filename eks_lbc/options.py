@@ -85,6 +85,12 @@ def spec_of(f: Any) -> Spec:
     return f.metadata["spec"]
 
 
+def spec_named(options_type: type, name: str) -> Spec:
+    """The spec of option ``name`` of ``options_type``."""
+    (found,) = (f for f in fields(options_type) if f.name == name)
+    return spec_of(found)
+
+
 def _empty_map() -> Mapping[str, Any]:
     return MappingProxyType({})
 
@@ -405,21 +411,21 @@ def check_identity(options: ControllerOptions, where: Where, *, oidc_provider: t
         )
 
 
-def check_subnets(options: NetworkOptions, where: Where, is_token: Callable[[Any], bool]) -> None:
-    """A subnet is tagged public or private, not both."""
-    public = {s for s in options.public_subnet_ids if not is_token(s)}
-    for index, subnet in enumerate(options.private_subnet_ids):
-        if not is_token(subnet) and subnet in public:
-            raise InvalidSetting(
-                f"{where('private_subnet_ids')}[{index}]", subnet, "a subnet that is not also listed as public"
-            )
+def check_subnets(
+    public: Sequence[str], private: Sequence[str], private_field: str, is_token: Callable[[Any], bool]
+) -> None:
+    """A subnet is tagged public or private, not both (``private_field`` names the private list)."""
+    public_ids = {s for s in public if not is_token(s)}
+    for index, subnet in enumerate(private):
+        if not is_token(subnet) and subnet in public_ids:
+            raise InvalidSetting(f"{private_field}[{index}]", subnet, "a subnet that is not also listed as public")
 
 
-def check_boundary(options: IamOptions, where: Where, partition: str | None, is_token: Callable[[Any], bool]) -> None:
-    """The permissions boundary is a policy of the cluster's partition (when both are known)."""
-    boundary = options.permissions_boundary
-    if boundary is not None and partition is not None and not is_token(boundary):
-        validation.policy_arn(where("permissions_boundary"), boundary, partition)
+def check_boundary(field: str, boundary: str | None, partition: str | None, is_token: Callable[[Any], bool]) -> None:
+    """The permissions boundary is a managed policy ARN, of the cluster's partition when that is known."""
+    if boundary is not None and not is_token(boundary):
+        known = None if partition is None or is_token(partition) else partition
+        validation.policy_arn(field, boundary, known)
 
 
 def check_chart_values(

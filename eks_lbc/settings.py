@@ -414,9 +414,9 @@ def _checked_cluster(cluster: ClusterSettings, sources: Mapping[str, str]) -> Cl
     asked = ("oidc_provider", cluster.oidc_provider) if cluster.oidc_provider != OIDC_PROVIDER_CREATE else None
     options.check_identity(cluster, where, oidc_provider=asked)
     _check_names(cluster, sources)
-    options.check_boundary(cluster, where, partition, never)
+    options.check_boundary(where("permissions_boundary"), cluster.permissions_boundary, partition, never)
     _check_access(cluster, where, partition)
-    options.check_subnets(cluster, where, never)
+    options.check_subnets(cluster.public_subnet_ids, cluster.private_subnet_ids, where("private_subnet_ids"), never)
     _check_state(cluster, sources, where)
     helm_values = options.check_chart_values(cluster, where, cluster.region, never)
     options.check_chart_repository(cluster, where, cluster.region, never)

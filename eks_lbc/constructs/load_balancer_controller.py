@@ -33,13 +33,11 @@ from eks_lbc.features import controller_gates as controller_gates_of
 from eks_lbc.gateway_api import gateway_gates
 from eks_lbc.options import (
     ControllerOptions,
-    check_boundary,
     check_chart_repository,
     check_chart_values,
     check_features,
     check_fields,
     check_identity,
-    check_subnets,
     with_keywords,
 )
 from eks_lbc.versions import default_chart_version
@@ -164,8 +162,6 @@ class LoadBalancerController(Construct):
             else None
         )
         check_identity(options, _name, oidc_provider=asked_provider)
-        check_boundary(options, _name, known, is_token)
-        check_subnets(options, _name, is_token)
         helm_values = check_chart_values(options, _name, region, is_token)
         check_chart_repository(options, _name, region, is_token)
         plan = check_features(options, _name, known, helm_values, is_token)
