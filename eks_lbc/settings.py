@@ -130,6 +130,8 @@ class ClusterSettings:
     node_security_group_ids: tuple[str, ...] = ()
     # The Gateway API CRDs and GatewayClasses, with the controller's Gateway gates on.
     gateway_api: bool = False
+    # The example Gateway and HTTPRoute, in a stack of its own applied after this one (needs gateway_api).
+    example_gateway: bool = False
 
     @property
     def stack_name(self) -> str:
@@ -356,6 +358,7 @@ _FIELDS: tuple[_Field, ...] = (
     _Field("policy", "policy", text(validation.choice(POLICY_MODES))),
     _Field("node_security_group_ids", "nodeSecurityGroupIds", string_list(validation.security_group_id)),
     _Field("gateway_api", "gatewayApi", boolean),
+    _Field("example_gateway", "exampleGateway", boolean),
 )
 
 # Keep the table and the dataclasses in step.
