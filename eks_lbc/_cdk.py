@@ -179,6 +179,9 @@ _DEFERRED = {
     "DeploymentV1": "_kubernetes.deployment_v1",
     # Only a private ECR chart mirror reads it.
     "DataAwsEcrAuthorizationToken": "_aws.data_aws_ecr_authorization_token",
+    # Only the opt-in example Gateway's stack uses them.
+    "Manifest": "_kubernetes.manifest",
+    "DataKubernetesResource": "_kubernetes.data_kubernetes_resource",
 }
 
 

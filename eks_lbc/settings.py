@@ -34,6 +34,7 @@ from typing import Any
 from eks_lbc import _lazy_providers, aws_access, naming, options, runtime, validation
 from eks_lbc.defaults import DEFAULT_STATE_KEY_PREFIX, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_MODES
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.gateway_api.example import check_example_gateway
 from eks_lbc.helm_values import Shown, check_literal_values, shown
 from eks_lbc.options import (
     BOOL,
@@ -92,6 +93,8 @@ class AppSettings:
     # IRSA: "create" the IAM OIDC provider, or use the "existing" one for the cluster's issuer.
     oidc_provider: str = option(OIDC_PROVIDER_CREATE, key="oidcProvider", check=validation.choice(OIDC_PROVIDER_MODES))
     example_ingress: bool = option(False, key="exampleIngress", kind=BOOL)
+    # The example Gateway and HTTPRoute, in a stack of its own applied after this one (needs gateway_api).
+    example_gateway: bool = option(False, key="exampleGateway", kind=BOOL)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -421,6 +424,7 @@ def _checked_cluster(cluster: ClusterSettings, sources: Mapping[str, str]) -> Cl
     helm_values = options.check_chart_values(cluster, where, cluster.region, never)
     options.check_chart_repository(cluster, where, cluster.region, never)
     options.check_features(cluster, where, partition, helm_values, never)
+    check_example_gateway(cluster.example_gateway, cluster.gateway_api, where("example_gateway"))
     return replace(cluster, helm_values=helm_values) if "helm_values" in sources else cluster
 
 

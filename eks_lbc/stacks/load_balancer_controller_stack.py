@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from types import MappingProxyType
 
-from eks_lbc import aws_access, chart_repository
+from eks_lbc import aws_access, chart_repository, naming
 from eks_lbc._cdk import (
     Construct,
     DataAwsEksCluster,
@@ -18,6 +18,7 @@ from eks_lbc._cdk import (
 )
 from eks_lbc.constructs import ExampleIngress, LoadBalancerController
 from eks_lbc.defaults import IDENTITY_IRSA, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_EXISTING
+from eks_lbc.gateway_api.example import check_example_gateway
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks.chart_registry import RegistryLogin, ecr_registry_login
 from eks_lbc.stacks.providers import add_cluster_providers
@@ -48,10 +49,13 @@ class LoadBalancerControllerStack(TerraformStack):
     security group, ``vpc_config[0].cluster_security_group_id`` of the same data source.
 
     With ``cluster.example_ingress`` it also deploys :class:`ExampleIngress` (id ``example-ingress``)
-    and outputs its ALB's hostname.
+    and outputs its ALB's hostname. With ``cluster.example_gateway`` (which needs ``cluster.gateway_api``) it
+    adds, next to itself in ``scope``, the :class:`ExampleGatewayStack` that depends on it
+    (:attr:`example_gateway_stack`).
     """
 
     def __init__(self, scope: Construct, id: str, *, cluster: ClusterSettings) -> None:
+        check_example_gateway(cluster.example_gateway, cluster.gateway_api)
         super().__init__(scope, id)
         add_backend(self, cluster)
         eks = DataAwsEksCluster(self, "cluster", name=cluster.cluster_name)
@@ -144,6 +148,11 @@ class LoadBalancerControllerStack(TerraformStack):
                 value=example.hostname,
                 description="DNS name of the example Ingress's ALB",
             )
+        self.example_gateway_stack = None
+        if cluster.example_gateway:
+            from eks_lbc.stacks.example_gateway_stack import ExampleGatewayStack
+
+            self.example_gateway_stack = ExampleGatewayStack(scope, cluster=cluster, controller_stack=self)
 
     def _chart_repository_access(self, cluster: ClusterSettings) -> tuple[list[RegistryLogin], str | None]:
         """The helm provider's registry logins and the release's repository password, for a chart mirror."""
@@ -165,21 +174,24 @@ class LoadBalancerControllerStack(TerraformStack):
         return [], password.string_value
 
 
-def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:
+def add_backend(stack: TerraformStack, cluster: ClusterSettings, *, stack_name: str | None = None) -> None:
     """Local state next to ``cdktf.out/`` by default; S3 when ``cluster.state_bucket`` is set.
 
+    ``stack_name`` (default ``cluster.stack_name``) names the local state file and the S3 key, for the other
+    stacks of a cluster (the example Gateway's).
     The S3 state object is ``<state_key_prefix>/<stack>.tfstate``, encrypted at rest
     (``encrypt``; with ``state_kms_key_id`` by that KMS key), locked with S3's own lock file
     (``use_lockfile``, Terraform >= 1.10) unless ``state_lockfile`` is false. The backend reads the
     bucket with ``aws_profile`` (as the aws provider does) and, if set, ``state_assume_role_arn``.
     """
+    local_state_file = cluster.local_state_file if stack_name is None else naming.local_state_file(stack_name)
     if cluster.state_bucket is None:
-        LocalBackend(stack, path=f"../../../{cluster.local_state_file}")
+        LocalBackend(stack, path=f"../../../{local_state_file}")
         return
     S3Backend(
         stack,
         bucket=cluster.state_bucket,
-        key=cluster.state_key,
+        key=cluster.state_key if stack_name is None else f"{cluster.state_key_prefix}/{stack_name}.tfstate",
         region=cluster.state_region,
         encrypt=True,
         kms_key_id=cluster.state_kms_key_id,

@@ -565,6 +565,7 @@ EVERY_SETTING = dict(
     global_accelerator=True,
     node_security_group_ids=("sg-0a1b2c3d",),
     gateway_api=True,
+    example_gateway=True,
 )
 
 
