@@ -6,7 +6,6 @@ from eks_lbc._cdk import Construct, DataAwsEksCluster, TerraformOutput, Terrafor
 from eks_lbc.constructs import ExampleGateway
 from eks_lbc.gateway_api.example import check_example_gateway, example_gateway_stack_name
 from eks_lbc.settings import ClusterSettings
-from eks_lbc.stacks.providers import add_cluster_providers
 from eks_lbc.stacks.state_owner import add_state_owner
 
 
@@ -40,7 +39,7 @@ class ExampleGatewayStack(TerraformStack):
         controller_stack: TerraformStack | None = None,
     ) -> None:
         check_example_gateway(True, cluster.gateway_api)
-        from eks_lbc.stacks.load_balancer_controller_stack import add_backend
+        from eks_lbc.stacks.load_balancer_controller_stack import add_backend, add_providers_for
 
         name = id or example_gateway_stack_name(cluster.stack_name)
         super().__init__(scope, name)
@@ -48,19 +47,7 @@ class ExampleGatewayStack(TerraformStack):
             self.add_dependency(controller_stack)
         add_backend(self, cluster, stack_name=name)
         eks = DataAwsEksCluster(self, "cluster", name=cluster.cluster_name)
-        add_cluster_providers(
-            self,
-            region=cluster.region,
-            cluster_name=cluster.cluster_name,
-            endpoint=eks.endpoint,
-            certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
-            tls=False,
-            helm=False,
-            default_tags=cluster.tags,
-            profile=cluster.aws_profile,
-            assume_role_arn=cluster.assume_role_arn,
-            account_id=cluster.account_id,
-        )
+        add_providers_for(self, cluster, eks, tls=False, helm=False)
         add_state_owner(self, eks)
         self.example = ExampleGateway(self, "example-gateway")
         TerraformOutput(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from types import MappingProxyType
+from typing import Any
 
 from eks_lbc import aws_access, chart_repository, naming
 from eks_lbc._cdk import (
@@ -61,19 +62,7 @@ class LoadBalancerControllerStack(TerraformStack):
         eks = DataAwsEksCluster(self, "cluster", name=cluster.cluster_name)
         creates_oidc_provider = cluster.identity == IDENTITY_IRSA and cluster.oidc_provider == OIDC_PROVIDER_CREATE
         registries, repository_password = self._chart_repository_access(cluster)
-        add_cluster_providers(
-            self,
-            region=cluster.region,
-            cluster_name=cluster.cluster_name,
-            endpoint=eks.endpoint,
-            certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
-            tls=creates_oidc_provider,
-            default_tags=cluster.tags,
-            profile=cluster.aws_profile,
-            assume_role_arn=cluster.assume_role_arn,
-            account_id=cluster.account_id,
-            registries=registries,
-        )
+        add_providers_for(self, cluster, eks, tls=creates_oidc_provider, registries=registries)
         add_state_owner(self, eks)
         self.controller = LoadBalancerController(
             self,
@@ -172,6 +161,24 @@ class LoadBalancerControllerStack(TerraformStack):
             f"(set TF_VAR_{chart_repository.PASSWORD_VARIABLE}; never written to the synthesized JSON)",
         )
         return [], password.string_value
+
+
+def add_providers_for(stack: TerraformStack, cluster: ClusterSettings, eks: DataAwsEksCluster, **extra: Any) -> None:
+    """The providers of a stack of ``cluster`` (:func:`add_cluster_providers`), reaching it the same way from every
+    stack: its region, endpoint and CA (from ``eks``), the app's default tags and one AWS identity. ``extra``: the
+    stack's own choices (``tls``, ``helm``, ``registries``)."""
+    add_cluster_providers(
+        stack,
+        region=cluster.region,
+        cluster_name=cluster.cluster_name,
+        endpoint=eks.endpoint,
+        certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
+        default_tags=cluster.tags,
+        profile=cluster.aws_profile,
+        assume_role_arn=cluster.assume_role_arn,
+        account_id=cluster.account_id,
+        **extra,
+    )
 
 
 def add_backend(stack: TerraformStack, cluster: ClusterSettings, *, stack_name: str | None = None) -> None:
