@@ -100,6 +100,15 @@ def _chart_version(name: str, value: str) -> str:
     return value
 
 
+def _supported_charts() -> tuple[str, ...]:
+    from eks_lbc.versions import supported_charts
+
+    return tuple(r.chart for r in supported_charts())
+
+
+_chart_version.choices = _supported_charts  # type: ignore[attr-defined]  # (read when the schema is made)
+
+
 def _image_repository(name: str, value: str) -> str:
     return value if value == REGIONAL else validation.image_repository(name, value)
 

@@ -310,6 +310,64 @@ _FIELDS: tuple[_Field, ...] = tuple(_Field(f.name, spec_of(f), _parser(spec_of(f
 _KEYS = {f.attribute: f.key for f in _FIELDS}
 
 
+def context_schema() -> dict[str, Any]:
+    """A JSON Schema of ``cdktf.json`` checking ``context["eks-lbc"]``, derived from the declarations (editors, CI).
+
+    It knows each key's type, its choices and defaults; the checks it cannot express (names, ARNs, the rules of
+    several settings) still run when the app reads the settings.
+    """
+    properties: dict[str, Any] = {}
+    for f in _FIELDS:
+        schema = _kind_schema(f.spec)
+        default = _json_default(f.attribute)
+        if default is not None:
+            schema["default"] = default
+        properties[f.key] = schema
+    cluster = {"type": "object", "properties": properties, "additionalProperties": False}
+    context = {
+        "type": "object",
+        "properties": {**properties, CLUSTERS_KEY: {"type": "array", "minItems": 1, "items": cluster}},
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "cdktf.json of an eks-lbc project",
+        "description": "Generated from eks_lbc/settings.py and eks_lbc/options.py (make schema); see docs/settings.md. "
+        "It checks context.eks-lbc; the rest of cdktf.json is cdktf's.",
+        "type": "object",
+        "properties": {"context": {"type": "object", "properties": {CONTEXT_KEY: {"$ref": "#/$defs/settings"}}}},
+        "$defs": {"settings": context},
+    }
+
+
+def _kind_schema(spec: Spec) -> dict[str, Any]:
+    if spec.kind == TEXT:
+        choices = getattr(spec.check, "choices", None)
+        choices = choices() if callable(choices) else choices
+        return {"type": "string", "enum": list(choices)} if choices else {"type": "string"}
+    if spec.kind == BOOL:
+        return {"type": "boolean"}
+    if spec.kind == INTEGER:
+        return {"type": "integer", "minimum": spec.check.minimum, "maximum": spec.check.maximum}  # type: ignore[union-attr]
+    if spec.kind == LIST:
+        return {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    if spec.kind == MAP:
+        return {"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": spec.limit}
+    if spec.kind == GATES:
+        return {"type": "object", "additionalProperties": {"type": "boolean"}}
+    return {"type": "object"}  # VALUES
+
+
+def _json_default(attribute: str) -> Any:
+    """The field's default as JSON, when it has a fixed one (not None, not computed per cluster)."""
+    from dataclasses import MISSING
+
+    (f,) = (f for f in fields(ClusterSettings) if f.name == attribute)
+    if f.default is MISSING or f.default is None:
+        return None
+    return list(f.default) if isinstance(f.default, tuple) else f.default
+
+
 def _decode_env(field: _Field, raw: str) -> Any:
     """Environment variables are text; non-text settings are written as JSON (``true``, ``3``, ``{...}``)."""
     if getattr(field.parse, "accepts_text", False):
@@ -547,3 +605,7 @@ def check_local_state(settings: Settings, project_dir: Path) -> None:
                 f"before region-qualified ones (the new ones, {current} and IAM {cluster.iam_name!r}, would start "
                 "from an empty state and replace its IAM role); see README, Upgrading",
             )
+
+
+if __name__ == "__main__":  # `make schema`: python -m eks_lbc.settings > docs/settings.schema.json
+    print(json.dumps(context_schema(), indent=2))
