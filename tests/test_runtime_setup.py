@@ -80,7 +80,7 @@ def third_party_imports(modules: list[str]) -> list[str]:
 # Everything of the process a module could change on import, as comparable data.
 STATE = textwrap.dedent(
     """
-    import os, sys, threading, warnings
+    import atexit, os, signal, sys, threading, warnings
     def state():
         return {
             "environ": dict(os.environ),
@@ -89,6 +89,10 @@ STATE = textwrap.dedent(
             "path": list(sys.path),
             "warnings": [repr(f) for f in warnings.filters],
             "threads": threading.active_count(),
+            "atexit": atexit._ncallbacks(),
+            "signals": [repr(signal.getsignal(s)) for s in (signal.SIGINT, signal.SIGTERM)],
+            "hooks": [repr(h) for h in (sys.excepthook, sys.displayhook, sys.stdout, sys.stderr)],
+            "cwd": os.getcwd(),
         }
     """
 )
@@ -217,8 +221,9 @@ def test_importing_every_pure_module_changes_nothing_in_the_process(tmp_path):
 def test_the_cdk_modules_set_the_process_up(tmp_path, package):
     """The control for the test above: the same check sees what importing the CDK modules changes."""
     seen, _ = run(IMPORT_PURE, json.dumps([[], [package]]), cwd=tmp_path)
-    # The import hook, and jsii's thread that forwards the kernel's stderr; os.environ is as it was.
-    assert seen["changed"] == {package: ["meta_path", "threads"]}
+    # The import hook, jsii's thread that forwards the kernel's stderr and its exit handler that stops the kernel;
+    # os.environ is as it was.
+    assert seen["changed"] == {package: ["atexit", "meta_path", "threads"]}
     assert "constructs" in seen["jsii_code"] and RUNTIME in seen["jsii_code"]
 
 
@@ -242,8 +247,9 @@ def test_the_kernel_starts_with_the_preload_and_the_banners_silence_then_the_env
         env[SILENCE] = users_silence
     seen, stderr = run(reporting_kernel(USE_THE_CDK), str(tmp_path / "out"), cwd=tmp_path, **env)
 
-    # This process: the environment it started with; only the import hook (and jsii's stderr thread) added.
-    assert seen["changed"] == ["meta_path", "threads"]
+    # This process: the environment it started with; only the import hook added (and jsii's kernel: its exit
+    # handler and stderr thread).
+    assert seen["changed"] == ["atexit", "meta_path", "threads"]
     assert seen["meta_path_added"] == [repr(lazy.LazyProviderFinder)]
     assert seen["environ_after"]["NODE_OPTIONS"] == users
     assert seen["environ_after"].get(SILENCE) == users_silence
@@ -267,7 +273,7 @@ def test_switched_off_the_kernel_gets_no_preload_and_an_inherited_one_stays_in_t
     seen, _ = run(reporting_kernel(PREPARE_ONLY), cwd=tmp_path, **env)
     assert seen["kernel_environ"]["NODE_OPTIONS"] == "--trace-warnings"
     assert seen["environ_after"]["NODE_OPTIONS"] == inherited
-    assert seen["changed"] == ["threads"] and seen["meta_path_added"] == []
+    assert seen["changed"] == ["atexit", "threads"] and seen["meta_path_added"] == []
     assert seen["kernel_environ"][SILENCE] == "20"
 
 
