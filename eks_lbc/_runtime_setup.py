@@ -92,8 +92,9 @@ def _apply(environ: MutableMapping[str, str], values: Mapping[str, str | None]) 
 def start_kernel(environ: MutableMapping[str, str], lazy: bool) -> bool:
     """Start jsii's kernel with :func:`kernel_environment` set in ``environ`` just for the start.
 
-    Returns whether it was started here. ``environ`` is as it was afterwards, unless the start
-    cannot be confirmed: then the variables stay set, so that the kernel gets them whenever it starts.
+    Returns False, doing nothing, when the kernel runs already; else True. ``environ`` is as it was
+    afterwards, unless the start cannot be confirmed: then the variables stay set, so that the kernel
+    gets them whenever it does start.
     """
     if kernel_started():
         return False  # too late: nothing set now would reach it
