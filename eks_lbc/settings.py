@@ -413,7 +413,7 @@ def _check_keys(where: str, mapping: Mapping[str, Any], allowed: set[str]) -> No
 def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings from ``cdktf_json`` and ``environ`` (default ``os.environ``)."""
     environ = os.environ if environ is None else environ
-    # Process switches, acted on elsewhere (when eks_lbc and eks_lbc._cdk are imported); reported here, at the edge.
+    # Process switches, acted on when eks_lbc._cdk is imported (eks_lbc._runtime_setup); reported here, at the edge.
     _lazy_providers.switch(environ)
     runtime.choose(environ, sys.modules.keys())
     context = read_context(cdktf_json)
