@@ -42,7 +42,7 @@ install_lock    = $(1)/bin/python -m pip install --quiet --require-hashes -r $(2
 install_project = $(1)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 endif
 
-.PHONY: synth preflight test tools lint bench bench-setup bench-tier node22 vendor clean lock lock-check
+.PHONY: synth preflight test tools schema lint bench bench-setup bench-tier node22 vendor clean lock lock-check
 
 $(UV_BOOTSTRAP):
 	$(PYTHON) -m venv .uv
@@ -134,6 +134,10 @@ $(NODE22):
 # Without VERSION it only re-derives eks_lbc/data from upstream. Fails, writing nothing, when anything is missing.
 vendor: $(STAMP)
 	$(PY) -m tools.vendor_upstream_data $(if $(VERSION),--chart $(VERSION))
+
+# docs/settings.schema.json: the JSON Schema of cdktf.json's context.eks-lbc, derived from the declared settings.
+schema: $(STAMP)
+	$(PY) -m eks_lbc.settings > docs/settings.schema.json
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

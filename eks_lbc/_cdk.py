@@ -4,7 +4,8 @@ Everything else in eks_lbc imports cdktf, constructs and provider classes from h
 Two runtimes with the same API are supported: HashiCorp's archived cdktf
 (``cdktf``, ``cdktf-cdktf-provider-*``) and its successor CDK Terrain (``cdktn``,
 ``cdktn-provider-*``, the ``[cdktn]`` install extra). :mod:`eks_lbc.runtime` chooses
-one per process (``RUNTIME``); this module imports only that one.
+one per process (``RUNTIME``); this module imports only that one, after
+:mod:`eks_lbc._runtime_setup` has set the process up for it.
 
 ``PROVIDER_CONSTRAINTS`` is what the synthesized ``required_providers`` admits, per
 runtime. The bindings would otherwise pin the exact provider version they were
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 import importlib
 
-from constructs import Construct
+from eks_lbc._runtime_setup import prepare
 
-from eks_lbc.runtime import selected
+# Before the first jsii import below: chooses the runtime and starts jsii's kernel the way it must start.
+RUNTIME = prepare()
 
-RUNTIME = selected()
+from constructs import Construct  # noqa: E402
 
 if RUNTIME == "cdktn":
     from cdktn import (
@@ -179,6 +181,9 @@ _DEFERRED = {
     "DeploymentV1": "_kubernetes.deployment_v1",
     # Only a private ECR chart mirror reads it.
     "DataAwsEcrAuthorizationToken": "_aws.data_aws_ecr_authorization_token",
+    # Only the opt-in example Gateway's stack uses them.
+    "Manifest": "_kubernetes.manifest",
+    "DataKubernetesResource": "_kubernetes.data_kubernetes_resource",
 }
 
 

@@ -8,7 +8,7 @@ Why
     likewise requires all of them. This app uses nine. Together that was ~20 s and
     ~1 GB of a ~25 s synth.
 
-The three parts (installed by :func:`install`, which ``eks_lbc/__init__.py`` calls)
+The three parts (set up by :mod:`eks_lbc._runtime_setup` when ``eks_lbc._cdk`` is first imported)
     1. Python, lazy submodules. A finder at the front of ``sys.meta_path`` handles only
        top-level packages named ``cdktf_cdktf_provider_*`` or ``cdktn_provider_*`` (and,
        for part 3, their submodules); every other import goes to the normal finders
@@ -22,9 +22,10 @@ The three parts (installed by :func:`install`, which ``eks_lbc/__init__.py`` cal
        package without that block (the ``cdktn-provider-*`` releases, which a newer
        jsii-pacmak already generates lazily) or with any other layout loads unchanged.
     2. Node, lazy exports: ``_lazy_provider_exports.js`` (see its header), preloaded into
-       jsii's kernel through ``NODE_OPTIONS``, turns the provider ``lib/index.js`` lines
-       ``exports.x = require("./x")`` into getters. It covers ``@cdktf/provider-*`` and
-       ``@cdktn/provider-*`` alike (the cdktn ones are eager on the Node side).
+       jsii's kernel through the ``NODE_OPTIONS`` it is started with (:func:`kernel_node_options`),
+       turns the provider ``lib/index.js`` lines ``exports.x = require("./x")`` into getters. It
+       covers ``@cdktf/provider-*`` and ``@cdktn/provider-*`` alike (the cdktn ones are eager on
+       the Node side).
     3. Python, cached type hints. In the packages part 1 made lazy, each binding call
        type-checks its arguments with ``typing.get_type_hints(<stub>)``, resolved anew on
        every call: about half of the per-stack time with many stacks. After such a
@@ -60,14 +61,16 @@ Risks
     is loaded unchanged (eager, uncached), never half-transformed. It relies on jsii
     internals (``_submodule_fqn_map``, ``cached_type_hints``) and checks for them.
     ``sys.modules`` holds fewer modules, so code that walks a provider package without
-    ``dir()``/``__all__`` sees only what has been imported. ``NODE_OPTIONS`` stays set for
-    the process and its children; the preload acts only in a jsii kernel.
+    ``dir()``/``__all__`` sees only what has been imported. Only jsii's kernel gets the
+    ``NODE_OPTIONS`` preload (it is put back in ``os.environ`` once the kernel has started), and it
+    acts only in a jsii kernel.
 
 Switch
     ``EKS_LBC_LAZY_PROVIDERS=0`` turns all three off (providers load the usual, eager
-    way); unset, empty or ``1`` keeps them on. Read once, by :func:`install`, when
-    ``eks_lbc`` is imported: a provider package imported before ``eks_lbc`` loads
-    eagerly, so library users import ``eks_lbc`` first.
+    way); unset, empty or ``1`` keeps them on. Read once, when ``eks_lbc._cdk`` is first
+    imported (``eks_lbc.constructs`` and ``eks_lbc.stacks`` import it): a provider package
+    imported before, or a jsii kernel started before, loads eagerly, so library users import
+    ``eks_lbc.constructs`` (or ``eks_lbc.stacks``) first.
 
 This module imports nothing from cdktf or jsii until a provider package is imported.
 """
@@ -80,7 +83,7 @@ import os
 import re
 import sys
 import typing
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -275,7 +278,8 @@ def node_preload_option() -> str | None:
     return f'--require "{path}"'
 
 
-def _with_node_preload(node_options: str, wanted: bool) -> str:
+def kernel_node_options(node_options: str, wanted: bool) -> str:
+    """``NODE_OPTIONS`` for jsii's kernel: ``node_options`` with our preload (``wanted``) or without it."""
     option = node_preload_option()
     if option is None:
         return node_options
@@ -285,30 +289,36 @@ def _with_node_preload(node_options: str, wanted: bool) -> str:
     return f"{kept} {option}".strip() if wanted else kept
 
 
-# Modules whose presence before `eks_lbc` means the work lazy loading saves has been done already: the CDK
+# Modules whose presence before `eks_lbc._cdk` means the work lazy loading saves has been done already: the CDK
 # runtime (jsii started its Node kernel without the preload, so provider packages load eagerly there) or a
-# provider package itself (all its submodules imported).
+# provider package itself (all its submodules imported). Any other jsii library (`constructs`, ...) counts
+# once it has loaded its assembly, which starts the kernel.
 _LATE_WHEN_IMPORTED = ("cdktf", "cdktn", *PACKAGE_PREFIXES)
 LATE_IMPORT_NOTICE = (
-    "eks-lbc: note: {late} imported before eks_lbc, so the provider bindings load eagerly (synth about 15x "
-    "slower, ~1 GB more memory; on Node 20 jsii's end-of-life banner also shows); import eks_lbc before them "
-    "(keep it first under isort/ruff with `import eks_lbc  # isort: skip`, or ruff's/isort's force-to-top = "
-    '["eks_lbc"]). EKS_LBC_LAZY_PROVIDERS=0 silences this.'
+    "eks-lbc: note: {late} imported before eks_lbc.constructs/eks_lbc.stacks, so the provider bindings load "
+    "eagerly (synth about 15x slower, ~1 GB more memory; on Node 20 jsii's end-of-life banner also shows); "
+    "import eks_lbc.constructs (or eks_lbc.stacks) before them (keep it first under isort/ruff with "
+    "`import eks_lbc.constructs  # isort: skip`, or ruff's/isort's force-to-top = [\"eks_lbc.constructs\"]). "
+    "EKS_LBC_LAZY_PROVIDERS=0 silences this."
 )
 _noticed = False
 
 
 def imported_too_late(modules: Mapping[str, Any]) -> list[str]:
-    """What in ``modules`` (``sys.modules``) was imported before ``eks_lbc`` and defeats lazy loading."""
-    return sorted(
+    """What in ``modules`` (``sys.modules``) was imported before ``eks_lbc._cdk`` and defeats lazy loading."""
+    late = {
         name
         for name in modules
         if "." not in name and (name in _LATE_WHEN_IMPORTED or name.startswith(PACKAGE_PREFIXES))
-    )
+    }
+    # jsii libraries whose assembly is loaded, i.e. that started the kernel (jsii >= 1.142 records them).
+    reference_map = modules.get("jsii._reference_map")
+    late.update(module.split(".")[0] for module in getattr(reference_map, "_assembly_to_module", {}).values())
+    return sorted(late)
 
 
 def notice_late_import(environ: Mapping[str, str] | None = None, modules: Mapping[str, Any] | None = None) -> bool:
-    """Say once on stderr when ``eks_lbc`` comes too late for lazy loading to work; whether it said so."""
+    """Say once on stderr when ``eks_lbc._cdk`` comes too late for lazy loading to work; whether it said so."""
     global _noticed
     environ = os.environ if environ is None else environ
     modules = sys.modules if modules is None else modules
@@ -329,25 +339,18 @@ def installed() -> bool:
     return any(isinstance(finder, LazyProviderFinder) for finder in sys.meta_path)
 
 
-def install(environ: MutableMapping[str, str] | None = None) -> bool:
-    """Install the three parts unless switched off; idempotent. Returns whether the import hook is installed.
+def install(environ: Mapping[str, str] | None = None) -> bool:
+    """Put the import hook (parts 1 and 3) at the front of ``sys.meta_path`` unless switched off; idempotent.
 
-    The finder goes to the front of ``sys.meta_path``; ``NODE_OPTIONS`` in ``environ``
-    (default ``os.environ``, which jsii copies when it starts its kernel) gets
-    ``--require "<_lazy_provider_exports.js>"``. Switched off, that option is removed (a
-    parent process may have set it). A bad switch value keeps the default (on) here; the
-    app's settings edge reports it.
+    Returns whether it is installed. A bad switch value in ``environ`` (default ``os.environ``) keeps
+    the default (on) here; the app's settings edge reports it. Part 2 goes into the environment jsii's
+    kernel is started with (:func:`kernel_node_options`, used by :mod:`eks_lbc._runtime_setup`).
     """
     environ = os.environ if environ is None else environ
     try:
         wanted = switch(environ)
     except InvalidSetting:
         wanted = True
-    node_options = _with_node_preload(environ.get("NODE_OPTIONS", ""), wanted)
-    if node_options:
-        environ["NODE_OPTIONS"] = node_options
-    else:
-        environ.pop("NODE_OPTIONS", None)
     if wanted and not installed():
         sys.meta_path.insert(0, LazyProviderFinder())
     return installed()

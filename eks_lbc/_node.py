@@ -8,9 +8,10 @@ list in ``JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION`` names that major versi
 
 :func:`quiet_end_of_life_banner` sets that one variable to ``20`` (the release this project
 still runs on; Node >= 22 is supported and recommended) and only when the user has not set it.
-jsii copies the environment when it starts its kernel, i.e. when cdktf is first imported, so
-``eks_lbc/__init__.py`` calls this before any cdktf import. Every other jsii or Node warning,
-and the banner for any other end-of-life release, still comes through.
+jsii copies the environment when it starts its kernel, so :mod:`eks_lbc._runtime_setup` sets it
+(in the environment the kernel is started with, and only there: it is put back afterwards)
+before ``eks_lbc._cdk`` imports any jsii code. Every other jsii or Node warning, and the banner
+for any other end-of-life release, still comes through.
 """
 
 from __future__ import annotations

@@ -8,14 +8,20 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.gateway_api.example import check_example_state, check_unique_stacks, example_gateway_stack_name
 from eks_lbc.settings import Settings, check_local_state, load_settings
 
 
 def build_app(settings: Settings, outdir: str | None = None):  # -> cdktf App
-    """One :class:`LoadBalancerControllerStack` per configured cluster."""
+    """One :class:`LoadBalancerControllerStack` per configured cluster (and its ExampleGatewayStack, if any)."""
     from eks_lbc._cdk import App
     from eks_lbc.stacks import LoadBalancerControllerStack
 
+    # With exampleGateway, a second stack per cluster (<stack>-example-gateway), applied after the first.
+    check_unique_stacks(
+        [cluster.stack_name for cluster in settings.clusters],
+        [example_gateway_stack_name(cluster.stack_name) for cluster in settings.clusters if cluster.example_gateway],
+    )
     app = App(outdir=outdir) if outdir else App()
     app.eks_lbc_stacks = [
         LoadBalancerControllerStack(app, cluster.stack_name, cluster=cluster) for cluster in settings.clusters
@@ -67,6 +73,7 @@ def main(project_dir: Path) -> int:
     try:
         settings = load_settings(project_dir / "cdktf.json")
         check_local_state(settings, project_dir)
+        check_example_state(project_dir, settings.clusters)
         app = build_app(settings)
     except InvalidSetting as error:
         print(f"eks-lbc: {error}", file=sys.stderr)
@@ -82,4 +89,12 @@ def main(project_dir: Path) -> int:
             f"  next: terraform -chdir={stack_dir} init && terraform -chdir={stack_dir} plan",
             file=sys.stderr,
         )
+        if cluster.example_gateway:
+            example_dir = shown / "stacks" / example_gateway_stack_name(cluster.stack_name)
+            print(
+                f"eks-lbc: synthesized {example_dir.name} (the example Gateway; apply it after {cluster.stack_name}) "
+                f"-> {example_dir}/cdk.tf.json\n"
+                f"  deploy both in order: cdktf deploy {cluster.stack_name} {example_dir.name}",
+                file=sys.stderr,
+            )
     return 0

@@ -7,7 +7,8 @@ are the chart's own structure (``image``, ``serviceMonitor``...), checked key by
 ``null`` leaves accept anything (scalars, and maps the chart hands to Kubernetes whole, such as
 ``podAnnotations``, ``resources`` or ``livenessProbe``).
 
-Keys eks-lbc sets itself (:data:`OWNED_VALUES`) are refused in extra values, naming the setting to use.
+Keys eks-lbc sets itself (:func:`eks_lbc.options.owned_values`, declared with each option) are refused in
+extra values, naming the setting to use.
 
 This module does not import cdktf.
 """
@@ -27,25 +28,13 @@ from eks_lbc.errors import InvalidSetting
 from eks_lbc.helm_values import shown
 from eks_lbc.versions import chart_release
 
-# Chart values eks-lbc sets itself: path -> (cdktf.json setting, construct property) that sets it.
-OWNED_VALUES: dict[str, tuple[str, str]] = {
-    "clusterName": ("clusterName", "cluster_name"),
-    "region": ("region", "region"),
-    "vpcId": ("vpcId", "vpc_id"),
-    # The whole map: eks-lbc creates the IRSA service account itself (create=false, name from the resource).
-    "serviceAccount": ("serviceAccountName", "service_account_name"),
-    "image.repository": ("imageRepository", "image_repository"),
-    "image.tag": ("imageTag", "image_tag"),
-    "replicaCount": ("replicas", "replicas"),
-    "podDisruptionBudget": ("podDisruptionBudget", "pod_disruption_budget"),
-    "topologySpreadConstraints": ("zoneSpread", "zone_spread"),
-    "enableServiceMutatorWebhook": ("enableServiceMutatorWebhook", "enable_service_mutator_webhook"),
-    # eks_lbc/ingress_webhook.py (the first key is upstream's spelling)
-    "webhookConfig.ingressValdationFailurePolicy": ("ingressValidationWebhook", "ingress_validation_webhook"),
-    "webhookConfig.disableIngressValidation": ("ingressValidationWebhook", "ingress_validation_webhook"),
-}
 
-_OWNED_PATHS = {tuple(path.split(".")): owner for path, owner in OWNED_VALUES.items()}
+@cache
+def _owned_paths() -> dict[tuple[str, ...], tuple[str, str]]:
+    """Chart values eks-lbc sets itself: path -> (cdktf.json setting, construct option), from the options' specs."""
+    from eks_lbc.options import owned_values  # (eks_lbc.options imports this module's users)
+
+    return {tuple(path.split(".")): owner for path, owner in owned_values().items()}
 
 
 @dataclass(frozen=True)
@@ -75,7 +64,7 @@ def chart_values(chart_version: str) -> ChartValues:
 
 
 def check_extra_values(field: str, values: Any, chart_version: str) -> dict[str, Any]:
-    """A deep copy of ``values`` after checking every key against the chart and :data:`OWNED_VALUES`.
+    """A deep copy of ``values`` after checking every key against the chart and the values eks-lbc sets itself.
 
     Raises :class:`InvalidSetting` naming the offending key path (``<field>.<path>``).
     """
@@ -94,7 +83,7 @@ def _check_level(
             raise InvalidSetting(field, key, "chart value keys that are strings")
         dotted = ".".join((*path, key))
         where = f"{field}.{dotted}"
-        owner = _OWNED_PATHS.get((*path, key))
+        owner = _owned_paths().get((*path, key))
         if owner:
             setting, prop = owner
             raise InvalidSetting(

@@ -45,10 +45,14 @@ class Feature:
 
     name: str
     gate: str  # the gate that turns it on
-    setting: str  # cdktf.json key
-    option: str  # construct keyword
+    option: str  # the option (construct keyword) that asks for it
     title: str
     needs: tuple[str, ...] = ()  # further gates it needs on
+
+    @property
+    def setting(self) -> str:
+        """The option's ``cdktf.json`` key (declared with the option)."""
+        return setting_of(self.option)[0]
 
     @property
     def gates(self) -> dict[str, bool]:
@@ -62,7 +66,6 @@ FEATURE_TABLE: Mapping[str, Feature] = MappingProxyType(
         CERTIFICATE_MANAGEMENT: Feature(
             CERTIFICATE_MANAGEMENT,
             "EnableCertificateManagement",
-            "certificateManagement",
             "certificate_management",
             "ACM certificate management",
         ),
@@ -74,7 +77,6 @@ FEATURE_TABLE: Mapping[str, Feature] = MappingProxyType(
         GLOBAL_ACCELERATOR: Feature(
             GLOBAL_ACCELERATOR,
             "GlobalAcceleratorController",
-            "globalAccelerator",
             "global_accelerator",
             "Global Accelerator controller",
             needs=("EnableRGTAPI",),
@@ -88,8 +90,13 @@ _TGB_ONLY_GATES = {"EnableServiceController": False, "ALBGatewayAPI": False, "NL
 TGB_ONLY_VALUES: Mapping[str, Any] = MappingProxyType(
     {"createIngressClassResource": False, "disableIngressClassAnnotation": True}
 )
-POLICY_SETTING = ("policy", "policy")  # (cdktf.json key, construct keyword)
-GATEWAY_API_SETTING = ("gatewayApi", "gateway_api")
+
+
+def setting_of(option: str) -> tuple[str, str]:
+    """(``cdktf.json`` key, construct keyword) of a controller option, as declared in :mod:`eks_lbc.options`."""
+    from eks_lbc.options import ControllerOptions, spec_named  # (eks_lbc.options imports this module)
+
+    return spec_named(ControllerOptions, option).key, option
 
 
 # --- data -----------------------------------------------------------------------------------------------
@@ -195,14 +202,14 @@ def owned_gates(policy: str, features: tuple[str, ...] = (), gateway_api: bool =
     Accelerator) only while the feature is on; the policy mode's only in that mode; the Gateway gates only
     with ``gateway_api`` (which sets them all on; without it they keep the controller's auto-detection).
     """
-    owned = {f.gate: (f.setting, f.option) for f in FEATURE_TABLE.values()}
+    owned = {f.gate: setting_of(f.option) for f in FEATURE_TABLE.values()}
     for feature in features:
         spec = FEATURE_TABLE[feature]
-        owned.update(dict.fromkeys(spec.needs, (spec.setting, spec.option)))
+        owned.update(dict.fromkeys(spec.needs, setting_of(spec.option)))
     if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
-        owned.update(dict.fromkeys(_TGB_ONLY_GATES, POLICY_SETTING))
+        owned.update(dict.fromkeys(_TGB_ONLY_GATES, setting_of("policy")))
     if gateway_api:
-        owned.update(dict.fromkeys(GATEWAY_GATES, GATEWAY_API_SETTING))
+        owned.update(dict.fromkeys(GATEWAY_GATES, setting_of("gateway_api")))
     return owned
 
 
@@ -276,7 +283,7 @@ def check_helm_values(
     if policy == POLICY_TARGET_GROUP_BINDING_ONLY:
         for key in TGB_ONLY_VALUES:
             if key in values:
-                setting, option = POLICY_SETTING
+                setting, option = setting_of("policy")
                 raise InvalidSetting(
                     f"{field}.{key}",
                     values[key],

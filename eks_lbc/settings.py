@@ -13,8 +13,11 @@ environment variable or the ``cdktf.json`` key path), the value and the expected
 form. Nothing below this module reads the environment. This module does not
 import cdktf, so bad input fails fast.
 
-To add a setting: add a field to :class:`ClusterSettings` (or :class:`Settings` for
-app-wide ones) and a row to ``_FIELDS``; ``docs/settings.md``'s table documents it (a test checks).
+To add a setting: declare it once, as a field with its :func:`eks_lbc.options.option` spec (``cdktf.json``
+key, kind, check, whether it must be concrete, the chart values it sets): in a group of
+:mod:`eks_lbc.options` when the constructs take it, else in one of the app's groups below. The table of
+keys and variables (``_FIELDS``) is derived from the declarations; render it where it acts, and give it its
+row in ``docs/settings.md`` (a test checks).
 """
 
 from __future__ import annotations
@@ -23,47 +26,32 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from eks_lbc import _lazy_providers, aws_access, chart_repository, ingress_webhook, naming, runtime, validation
-from eks_lbc.chart_values import check_extra_values
-from eks_lbc.defaults import (
-    DEFAULT_NAMESPACE,
-    DEFAULT_REPLICAS,
-    DEFAULT_SERVICE_ACCOUNT,
-    DEFAULT_SERVICE_MUTATOR_WEBHOOK,
-    DEFAULT_STATE_KEY_PREFIX,
-    DEFAULT_ZONE_SPREAD,
-    IDENTITIES,
-    IDENTITY_IRSA,
-    IDENTITY_POD_IDENTITY,
-    OIDC_PROVIDER_CREATE,
-    OIDC_PROVIDER_MODES,
-    STS_AUDIENCE,
-)
+from eks_lbc import _lazy_providers, aws_access, naming, options, runtime, validation
+from eks_lbc.defaults import DEFAULT_STATE_KEY_PREFIX, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_MODES
 from eks_lbc.errors import InvalidSetting
-from eks_lbc.features import (
-    CERTIFICATE_MANAGEMENT,
-    FEATURE_TABLE,
-    GLOBAL_ACCELERATOR,
-    POLICY_FULL,
-    POLICY_MODES,
-    check_feature,
-    check_gates,
-    check_helm_values,
-    check_policy_mode,
-    helm_value_gates,
-    merge_gates,
-    owned_gates,
-)
-from eks_lbc.gateway_api import check_gateway_api
+from eks_lbc.gateway_api.example import check_example_gateway
 from eks_lbc.helm_values import Shown, check_literal_values, shown
-from eks_lbc.images import REGIONAL, regional_repository
+from eks_lbc.options import (
+    BOOL,
+    GATES,
+    INTEGER,
+    LIST,
+    MAP,
+    TEXT,
+    VALUES,
+    ClusterRef,
+    ControllerOptions,
+    Spec,
+    option,
+    option_names,
+    spec_of,
+)
 from eks_lbc.partitions import partition_of, supported_partition
-from eks_lbc.versions import chart_release, check_pod_identity, default_chart_version
 
 CONTEXT_KEY = "eks-lbc"
 CLUSTERS_KEY = "clusters"
@@ -71,65 +59,52 @@ ENV_PREFIX = "EKS_LBC_"
 IAM_ROLE_NAME_MAX = 64
 
 
-@dataclass(frozen=True)
-class ClusterSettings:
-    """Settings for one cluster: one stack."""
+@dataclass(frozen=True, kw_only=True)
+class StateSettings:
+    """Where the stack's Terraform state lives: an S3 backend when ``state_bucket`` is set, else local state."""
 
-    cluster_name: str
-    region: str
-    namespace: str = DEFAULT_NAMESPACE
-    service_account_name: str = DEFAULT_SERVICE_ACCOUNT
-    chart_version: str = field(default_factory=default_chart_version)
-    vpc_id: str | None = None
-    # Credentials for the controller: "irsa" or "pod-identity".
-    identity: str = IDENTITY_IRSA
+    state_bucket: str | None = option(None, key="stateBucket", check=validation.s3_bucket)
+    state_key_prefix: str = option(DEFAULT_STATE_KEY_PREFIX, key="stateKeyPrefix", check=validation.state_key_prefix)
+    state_region: str | None = option(None, key="stateRegion", check=validation.region)
+    state_kms_key_id: str | None = option(None, key="stateKmsKeyId", check=validation.kms_key)
+    state_lockfile: bool = option(True, key="stateLockfile", kind=BOOL)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessSettings:
+    """The deployment's names (eks_lbc/naming.py) and how Terraform reaches AWS (eks_lbc/aws_access.py)."""
+
+    # True: the cluster-name-only names of deployments made before, kept as they were.
+    legacy_names: bool = option(False, key="legacyNames", kind=BOOL)
+    # The cluster's account: allowed_account_ids, and part of the stack name.
+    account_id: str | None = option(None, key="accountId", check=aws_access.account_id)
+    # The aws provider, `aws eks get-token` and the S3 backend.
+    aws_profile: str | None = option(None, key="awsProfile", check=aws_access.profile)
+    # The aws provider and `aws eks get-token --role-arn`.
+    assume_role_arn: str | None = option(None, key="assumeRoleArn", check=aws_access.role_arn)
+    # The S3 backend's role (the bucket's account).
+    state_assume_role_arn: str | None = option(None, key="stateAssumeRoleArn", check=aws_access.role_arn)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppSettings:
+    """The app's own choices of what the stack builds around the controller."""
+
     # IRSA: "create" the IAM OIDC provider, or use the "existing" one for the cluster's issuer.
-    oidc_provider: str = OIDC_PROVIDER_CREATE
-    sts_audience: str = STS_AUDIENCE
-    # Subnets to tag for the controller's subnet discovery.
-    public_subnet_ids: tuple[str, ...] = ()
-    private_subnet_ids: tuple[str, ...] = ()
-    # Organisation IAM rules.
-    iam_name_prefix: str = ""
-    iam_path: str | None = None
-    permissions_boundary: str | None = None
-    tags: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    # Remote state: an S3 backend when state_bucket is set, else local state.
-    state_bucket: str | None = None
-    state_key_prefix: str = DEFAULT_STATE_KEY_PREFIX
-    state_region: str | None = None
-    state_kms_key_id: str | None = None
-    state_lockfile: bool = True
-    # Controller image, high availability, webhook, extra chart values, example Ingress.
-    image_repository: str | None = None  # None: the chart's public ECR image; "regional": the region's EKS registry
-    image_tag: str | None = None  # None: the chart's appVersion
-    replicas: int = DEFAULT_REPLICAS
-    pod_disruption_budget: bool = True
-    zone_spread: str = DEFAULT_ZONE_SPREAD
-    enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK
-    # The Ingress validating webhook: "ignore", "fail" or "off"; None: the safest the chart allows.
-    ingress_validation_webhook: str | None = None
-    helm_values: Mapping[str, Any] = field(default_factory=dict)  # checked against the chart version's keys
-    example_ingress: bool = False
-    # The deployment's names (eks_lbc/naming.py) and how Terraform reaches AWS (eks_lbc/aws_access.py).
-    legacy_names: bool = False  # True: the cluster-name-only names of deployments made before, kept as they were
-    account_id: str | None = None  # the cluster's account: allowed_account_ids, and part of the stack name
-    aws_profile: str | None = None  # aws provider, `aws eks get-token` and the S3 backend
-    assume_role_arn: str | None = None  # aws provider and `aws eks get-token --role-arn`
-    state_assume_role_arn: str | None = None  # the S3 backend's role (the bucket's account)
-    # Chart mirror: None is eks-charts; an https:// repository or an oci:// registry (eks_lbc/chart_repository.py).
-    chart_repository: str | None = None
-    # For a private repository that is neither public nor private ECR; its password is TF_VAR_chart_repository_password.
-    chart_repository_username: str | None = None
-    # Controller capabilities (eks_lbc.features): feature gates, feature-tied IAM policies, the policy mode.
-    feature_gates: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
-    certificate_management: bool = False
-    global_accelerator: bool = False
-    policy: str = POLICY_FULL
-    # Node security groups to open to the control plane on the webhook port.
-    node_security_group_ids: tuple[str, ...] = ()
-    # The Gateway API CRDs and GatewayClasses, with the controller's Gateway gates on.
-    gateway_api: bool = False
+    oidc_provider: str = option(OIDC_PROVIDER_CREATE, key="oidcProvider", check=validation.choice(OIDC_PROVIDER_MODES))
+    example_ingress: bool = option(False, key="exampleIngress", kind=BOOL)
+    # The example Gateway and HTTPRoute, in a stack of its own applied after this one (needs gateway_api).
+    example_gateway: bool = option(False, key="exampleGateway", kind=BOOL)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterSettings(AppSettings, AccessSettings, StateSettings, ControllerOptions, ClusterRef):
+    """Settings for one cluster, one stack: the controller's options (:mod:`eks_lbc.options`) and the app's own."""
+
+    @property
+    def controller_options(self) -> ControllerOptions:
+        """The options of :class:`eks_lbc.constructs.LoadBalancerController`, as set here."""
+        return ControllerOptions(**{name: getattr(self, name) for name in option_names(ControllerOptions)})
 
     @property
     def stack_name(self) -> str:
@@ -194,15 +169,6 @@ def boolean(source: str, raw: Any) -> bool:
     if isinstance(raw, bool):
         return raw
     raise InvalidSetting(source, raw, "true or false")
-
-
-def integer(minimum: int, maximum: int) -> Parser:
-    def parse(source: str, raw: Any) -> int:
-        if isinstance(raw, bool) or not isinstance(raw, int) or not minimum <= raw <= maximum:
-            raise InvalidSetting(source, raw, f"a whole number from {minimum} to {maximum}")
-        return raw
-
-    return parse
 
 
 def string_list(check: Callable[[str, str], str]) -> Parser:
@@ -289,78 +255,117 @@ def _decode_json_object(raw: str) -> Any:
 json_object.decode_env = _decode_json_object  # type: ignore[attr-defined]
 
 
-def _image_repository(source: str, raw: str) -> str:
-    return raw if raw == REGIONAL else validation.image_repository(source, raw)
-
-
-def _chart_version(source: str, raw: str) -> str:
-    chart_release(raw, source)
+def _same(source: str, raw: Any) -> Any:
     return raw
+
+
+def _parser(spec: Spec) -> Parser:
+    """How the settings edge reads a raw value of ``spec``'s kind, with its checks."""
+    if spec.kind == TEXT:
+        return text(spec.check or _same)
+    if spec.kind == BOOL:
+        return boolean
+    if spec.kind == INTEGER:
+        assert spec.check is not None, spec.key
+        return spec.check
+    if spec.kind == LIST:
+        return string_list(spec.check or _same)
+    if spec.kind == MAP:
+        assert spec.check_key is not None and spec.check is not None and spec.limit is not None, spec.key
+        return string_map(spec.check_key, spec.check, spec.limit)
+    if spec.kind == VALUES:
+        return json_object
+    if spec.kind == GATES:
+        return boolean_map
+    raise AssertionError(f"{spec.key}: unknown kind {spec.kind}")
 
 
 @dataclass(frozen=True)
 class _Field:
-    attribute: str  # ClusterSettings / Settings attribute
-    key: str  # cdktf.json key
+    """One row of the settings table: a :class:`ClusterSettings` field and how it is read."""
+
+    attribute: str  # ClusterSettings attribute
+    spec: Spec
     parse: Parser
-    required: bool = False
-    per_cluster: bool = True  # False: app-wide, only at the top level of the context
-    identity: bool = False  # names a cluster: with a `clusters` list it cannot come from the environment
+
+    @property
+    def key(self) -> str:  # cdktf.json key
+        return self.spec.key
+
+    @property
+    def required(self) -> bool:
+        return self.spec.required
+
+    @property
+    def identity(self) -> bool:  # names a cluster: with a `clusters` list it cannot come from the environment
+        return self.spec.names_cluster
 
     @property
     def env(self) -> str:
         return ENV_PREFIX + self.attribute.upper()
 
 
-_FIELDS: tuple[_Field, ...] = (
-    _Field("cluster_name", "clusterName", text(validation.cluster_name), required=True, identity=True),
-    _Field("region", "region", text(validation.region), required=True, identity=True),
-    _Field("namespace", "namespace", text(validation.namespace)),
-    _Field("service_account_name", "serviceAccountName", text(validation.service_account_name)),
-    _Field("chart_version", "chartVersion", text(_chart_version)),
-    _Field("vpc_id", "vpcId", text(validation.vpc_id)),
-    _Field("identity", "identity", text(validation.choice(IDENTITIES))),
-    _Field("oidc_provider", "oidcProvider", text(validation.choice(OIDC_PROVIDER_MODES))),
-    _Field("sts_audience", "stsAudience", text(validation.audience)),
-    _Field("public_subnet_ids", "publicSubnetIds", string_list(validation.subnet_id)),
-    _Field("private_subnet_ids", "privateSubnetIds", string_list(validation.subnet_id)),
-    _Field("iam_name_prefix", "iamNamePrefix", text(validation.iam_name_prefix)),
-    _Field("iam_path", "iamPath", text(validation.iam_path)),
-    _Field("permissions_boundary", "permissionsBoundary", text(validation.policy_arn)),
-    # One less than IAM's 50: the controller's policy also carries eks-lbc/controller-version.
-    _Field("tags", "tags", string_map(validation.tag_key, validation.tag_value, validation.TAGS_MAX - 1)),
-    _Field("state_bucket", "stateBucket", text(validation.s3_bucket)),
-    _Field("state_key_prefix", "stateKeyPrefix", text(validation.state_key_prefix)),
-    _Field("state_region", "stateRegion", text(validation.region)),
-    _Field("state_kms_key_id", "stateKmsKeyId", text(validation.kms_key)),
-    _Field("state_lockfile", "stateLockfile", boolean),
-    _Field("image_repository", "imageRepository", text(_image_repository)),
-    _Field("image_tag", "imageTag", text(validation.image_tag)),
-    _Field("replicas", "replicas", integer(validation.REPLICAS_MIN, validation.REPLICAS_MAX)),
-    _Field("pod_disruption_budget", "podDisruptionBudget", boolean),
-    _Field("zone_spread", "zoneSpread", text(validation.zone_spread)),
-    _Field("enable_service_mutator_webhook", "enableServiceMutatorWebhook", boolean),
-    _Field("ingress_validation_webhook", "ingressValidationWebhook", text(validation.choice(ingress_webhook.CHOICES))),
-    _Field("helm_values", "helmValues", json_object),
-    _Field("example_ingress", "exampleIngress", boolean),
-    _Field("legacy_names", "legacyNames", boolean),
-    _Field("account_id", "accountId", text(aws_access.account_id)),
-    _Field("aws_profile", "awsProfile", text(aws_access.profile)),
-    _Field("assume_role_arn", "assumeRoleArn", text(aws_access.role_arn)),
-    _Field("state_assume_role_arn", "stateAssumeRoleArn", text(aws_access.role_arn)),
-    _Field("chart_repository", "chartRepository", text(lambda source, raw: chart_repository.parse(source, raw).url)),
-    _Field("chart_repository_username", "chartRepositoryUsername", text(chart_repository.check_username)),
-    _Field("feature_gates", "featureGates", boolean_map),
-    _Field("certificate_management", "certificateManagement", boolean),
-    _Field("global_accelerator", "globalAccelerator", boolean),
-    _Field("policy", "policy", text(validation.choice(POLICY_MODES))),
-    _Field("node_security_group_ids", "nodeSecurityGroupIds", string_list(validation.security_group_id)),
-    _Field("gateway_api", "gatewayApi", boolean),
-)
+# Derived from the declarations: one row per ClusterSettings field.
+_FIELDS: tuple[_Field, ...] = tuple(_Field(f.name, spec_of(f), _parser(spec_of(f))) for f in fields(ClusterSettings))
+_KEYS = {f.attribute: f.key for f in _FIELDS}
 
-# Keep the table and the dataclasses in step.
-assert {f.attribute for f in _FIELDS if f.per_cluster} == {f.name for f in fields(ClusterSettings)}
-assert {f.attribute for f in _FIELDS if not f.per_cluster} == {f.name for f in fields(Settings)} - {"clusters"}
+
+def context_schema() -> dict[str, Any]:
+    """A JSON Schema of ``cdktf.json`` checking ``context["eks-lbc"]``, derived from the declarations (editors, CI).
+
+    It knows each key's type, its choices and defaults; the checks it cannot express (names, ARNs, the rules of
+    several settings) still run when the app reads the settings.
+    """
+    properties: dict[str, Any] = {}
+    for f in _FIELDS:
+        schema = _kind_schema(f.spec)
+        default = _json_default(f.attribute)
+        if default is not None:
+            schema["default"] = default
+        properties[f.key] = schema
+    cluster = {"type": "object", "properties": properties, "additionalProperties": False}
+    context = {
+        "type": "object",
+        "properties": {**properties, CLUSTERS_KEY: {"type": "array", "minItems": 1, "items": cluster}},
+        "additionalProperties": False,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "cdktf.json of an eks-lbc project",
+        "description": "Generated from eks_lbc/settings.py and eks_lbc/options.py (make schema); see docs/settings.md. "
+        "It checks context.eks-lbc; the rest of cdktf.json is cdktf's.",
+        "type": "object",
+        "properties": {"context": {"type": "object", "properties": {CONTEXT_KEY: {"$ref": "#/$defs/settings"}}}},
+        "$defs": {"settings": context},
+    }
+
+
+def _kind_schema(spec: Spec) -> dict[str, Any]:
+    if spec.kind == TEXT:
+        choices = getattr(spec.check, "choices", None)
+        choices = choices() if callable(choices) else choices
+        return {"type": "string", "enum": list(choices)} if choices else {"type": "string"}
+    if spec.kind == BOOL:
+        return {"type": "boolean"}
+    if spec.kind == INTEGER:
+        return {"type": "integer", "minimum": spec.check.minimum, "maximum": spec.check.maximum}  # type: ignore[union-attr]
+    if spec.kind == LIST:
+        return {"type": "array", "items": {"type": "string"}, "uniqueItems": True}
+    if spec.kind == MAP:
+        return {"type": "object", "additionalProperties": {"type": "string"}, "maxProperties": spec.limit}
+    if spec.kind == GATES:
+        return {"type": "object", "additionalProperties": {"type": "boolean"}}
+    return {"type": "object"}  # VALUES
+
+
+def _json_default(attribute: str) -> Any:
+    """The field's default as JSON, when it has a fixed one (not None, not computed per cluster)."""
+    from dataclasses import MISSING
+
+    (f,) = (f for f in fields(ClusterSettings) if f.name == attribute)
+    if f.default is MISSING or f.default is None:
+        return None
+    return list(f.default) if isinstance(f.default, tuple) else f.default
 
 
 def _decode_env(field: _Field, raw: str) -> Any:
@@ -408,13 +413,13 @@ def _check_keys(where: str, mapping: Mapping[str, Any], allowed: set[str]) -> No
 def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate the settings from ``cdktf_json`` and ``environ`` (default ``os.environ``)."""
     environ = os.environ if environ is None else environ
-    # Process switches, acted on elsewhere (when eks_lbc and eks_lbc._cdk are imported); reported here, at the edge.
+    # Process switches, acted on when eks_lbc._cdk is imported (eks_lbc._runtime_setup); reported here, at the edge.
     _lazy_providers.switch(environ)
     runtime.choose(environ, sys.modules.keys())
     context = read_context(cdktf_json)
     prefix = f"{cdktf_json.name} context.{CONTEXT_KEY}"
-    cluster_keys = {f.key for f in _FIELDS if f.per_cluster}
-    _check_keys(prefix, context, {f.key for f in _FIELDS} | {CLUSTERS_KEY})
+    cluster_keys = {f.key for f in _FIELDS}
+    _check_keys(prefix, context, cluster_keys | {CLUSTERS_KEY})
 
     entries = context.get(CLUSTERS_KEY)
     if entries is None:
@@ -449,52 +454,47 @@ def load_settings(cdktf_json: Path, environ: Mapping[str, str] | None = None) ->
         values: dict[str, Any] = {}
         sources: dict[str, str] = {}
         for f in _FIELDS:
-            if not f.per_cluster:
-                continue
             found, value, source = resolve(f, entry, where)
             if found:
                 values[f.attribute] = value
                 sources[f.attribute] = source
-        _check_cluster(values, sources)
-        _check_chart_dependent(values, sources)
-        _check_chart_repository(values, sources)
-        _check_features(values, sources)
-        clusters.append(ClusterSettings(**values))
+        clusters.append(_checked_cluster(ClusterSettings(**values), sources))
 
     _check_unique(clusters, entry_prefixes)
-
-    app_values = {}
-    for f in _FIELDS:
-        if not f.per_cluster:
-            found, value, _ = resolve(f, {}, prefix)
-            if found:
-                app_values[f.attribute] = value
-    return Settings(clusters=tuple(clusters), **app_values)
+    return Settings(clusters=tuple(clusters))
 
 
-def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
-    """Checks that involve more than one setting of a cluster."""
-    partition = supported_partition(sources["region"], values["region"])
-    if values.get("identity") == IDENTITY_POD_IDENTITY:
-        chart = values.get("chart_version", default_chart_version())
-        check_pod_identity(chart, sources.get("chart_version", sources["identity"]))
-        # IRSA-only settings would be silently ignored: say so instead.
-        if values.get("sts_audience", STS_AUDIENCE) != STS_AUDIENCE:
-            raise InvalidSetting(
-                sources["sts_audience"],
-                values["sts_audience"],
-                "unset with identity pod-identity (the token audience is an IRSA setting; "
-                f"set by {sources['identity']})",
-            )
-        if values.get("oidc_provider", OIDC_PROVIDER_CREATE) != OIDC_PROVIDER_CREATE:
-            raise InvalidSetting(
-                sources["oidc_provider"],
-                values["oidc_provider"],
-                f"unset with identity pod-identity (Pod Identity uses no OIDC provider; set by {sources['identity']})",
-            )
-    prefix = values.get("iam_name_prefix", "")
-    legacy = values.get("legacy_names", False)
-    base = naming.iam_base_name(values["cluster_name"], values["region"], legacy=legacy)
+def _checked_cluster(cluster: ClusterSettings, sources: Mapping[str, str]) -> ClusterSettings:
+    """The rules that involve more than one setting; the same functions check the constructs' options."""
+
+    def where(attribute: str) -> str:
+        return sources.get(attribute) or _KEYS[attribute]
+
+    never = _never_a_token
+    partition = supported_partition(where("region"), cluster.region)
+    asked = ("oidc_provider", cluster.oidc_provider) if cluster.oidc_provider != OIDC_PROVIDER_CREATE else None
+    options.check_identity(cluster, where, oidc_provider=asked)
+    _check_names(cluster, sources)
+    options.check_boundary(where("permissions_boundary"), cluster.permissions_boundary, partition, never)
+    _check_access(cluster, where, partition)
+    options.check_subnets(cluster.public_subnet_ids, cluster.private_subnet_ids, where("private_subnet_ids"), never)
+    _check_state(cluster, sources, where)
+    helm_values = options.check_chart_values(cluster, where, cluster.region, never)
+    options.check_chart_repository(cluster, where, cluster.region, never)
+    options.check_features(cluster, where, partition, helm_values, never)
+    check_example_gateway(cluster.example_gateway, cluster.gateway_api, where("example_gateway"))
+    return replace(cluster, helm_values=helm_values) if "helm_values" in sources else cluster
+
+
+def _never_a_token(value: Any) -> bool:
+    """Settings are concrete: a value spelling cdktf's token marker is refused where it is read."""
+    return False
+
+
+def _check_names(cluster: ClusterSettings, sources: Mapping[str, str]) -> None:
+    """The IAM role name (prefix, cluster, region) fits IAM's limit."""
+    prefix = cluster.iam_name_prefix
+    base = cluster.iam_base_name
     name = prefix + base
     if len(name) > IAM_ROLE_NAME_MAX:
         if prefix:
@@ -504,41 +504,33 @@ def _check_cluster(values: Mapping[str, Any], sources: Mapping[str, str]) -> Non
                 f"a prefix short enough that the IAM role name {name!r} ({len(name)} characters) "
                 f"fits IAM's {IAM_ROLE_NAME_MAX}",
             )
-        longest = IAM_ROLE_NAME_MAX - len(base) + len(values["cluster_name"])
-        shape = naming.iam_base_name("<cluster>", values["region"], legacy=legacy)
+        longest = IAM_ROLE_NAME_MAX - len(base) + len(cluster.cluster_name)
+        shape = naming.iam_base_name("<cluster>", cluster.region, legacy=cluster.legacy_names)
         raise InvalidSetting(
             sources["cluster_name"],
-            values["cluster_name"],
+            cluster.cluster_name,
             f"at most {longest} characters, so the IAM role name {shape!r} fits IAM's {IAM_ROLE_NAME_MAX}",
         )
-    if "permissions_boundary" in values:
-        validation.policy_arn(sources["permissions_boundary"], values["permissions_boundary"], partition)
-    _check_access(values, sources, partition)
-    public = set(values.get("public_subnet_ids", ()))
-    for index, subnet in enumerate(values.get("private_subnet_ids", ())):
-        if subnet in public:
-            raise InvalidSetting(
-                f"{sources['private_subnet_ids']}[{index}]", subnet, "a subnet that is not also listed as public"
-            )
-    if "state_bucket" in values:
-        if "state_region" not in values:
+
+
+def _check_state(cluster: ClusterSettings, sources: Mapping[str, str], where: Callable[[str], str]) -> None:
+    """The S3 state's companions: a region with the bucket, keys and roles of its partition, nothing without it."""
+    if cluster.state_bucket is not None:
+        if cluster.state_region is None:
             raise InvalidSetting(
                 _sibling(sources["state_bucket"], "stateRegion", "STATE_REGION"),
                 None,
                 "the S3 state bucket's region, set together with stateBucket",
             )
-        if "state_kms_key_id" in values:
-            validation.kms_key(
-                sources["state_kms_key_id"], values["state_kms_key_id"], partition_of(values["state_region"])
-            )
-        if "state_assume_role_arn" in values:
-            aws_access.role_arn(
-                sources["state_assume_role_arn"], values["state_assume_role_arn"], partition_of(values["state_region"])
-            )
+        state_partition = partition_of(cluster.state_region)
+        if cluster.state_kms_key_id is not None:
+            validation.kms_key(where("state_kms_key_id"), cluster.state_kms_key_id, state_partition)
+        if cluster.state_assume_role_arn is not None:
+            aws_access.role_arn(where("state_assume_role_arn"), cluster.state_assume_role_arn, state_partition)
     else:
         for attribute in ("state_region", "state_kms_key_id", "state_assume_role_arn"):
-            if attribute in values:
-                raise InvalidSetting(sources[attribute], values[attribute], "unset unless stateBucket is set")
+            if getattr(cluster, attribute) is not None:
+                raise InvalidSetting(where(attribute), getattr(cluster, attribute), "unset unless stateBucket is set")
 
 
 def _sibling(source: str, key: str, env_suffix: str) -> str:
@@ -548,43 +540,15 @@ def _sibling(source: str, key: str, env_suffix: str) -> str:
     return source.rsplit(".", 1)[0] + "." + key
 
 
-def _check_chart_repository(values: Mapping[str, Any], sources: Mapping[str, str]) -> None:
-    """A username only for a repository that takes one; a private ECR mirror in the cluster's region."""
-    username = values.get("chart_repository_username")
-    if "chart_repository" not in values:
-        if username is not None:
-            raise InvalidSetting(
-                sources["chart_repository_username"],
-                username,
-                "unset unless chartRepository names a private mirror (the default, eks-charts, is public)",
-            )
-        return
-    repository = chart_repository.parse(sources["chart_repository"], values["chart_repository"])
-    chart_repository.check_credentials(sources.get("chart_repository_username", ""), repository, username)
-    chart_repository.check_ecr_region(sources["chart_repository"], repository, values["region"])
-
-
-def _check_chart_dependent(values: dict[str, Any], sources: dict[str, str]) -> None:
-    """Checks that need another setting: extra Helm values against the chart version, the regional registry."""
-    chart_version = values.get("chart_version") or default_chart_version()
-    if "helm_values" in values:
-        values["helm_values"] = check_extra_values(sources["helm_values"], values["helm_values"], chart_version)
-    if values.get("image_repository") == REGIONAL:
-        regional_repository(values["region"], sources["image_repository"])
-    if "ingress_validation_webhook" in values:
-        source = sources["ingress_validation_webhook"]
-        ingress_webhook.check(source, values["ingress_validation_webhook"], chart_version)
-
-
-def _check_access(values: Mapping[str, Any], sources: Mapping[str, str], partition: str) -> None:
+def _check_access(cluster: ClusterSettings, where: Callable[[str], str], partition: str) -> None:
     """The role to assume is of the cluster's partition and, when ``accountId`` is set, of that account."""
-    role = values.get("assume_role_arn")
+    role = cluster.assume_role_arn
     if role is None:
         return
-    aws_access.role_arn(sources["assume_role_arn"], role, partition)
-    account = values.get("account_id")
+    aws_access.role_arn(where("assume_role_arn"), role, partition)
+    account = cluster.account_id
     if account is not None and aws_access.role_account(role) != account:
-        raise InvalidSetting(sources["assume_role_arn"], role, f"a role of the cluster's account {account} (accountId)")
+        raise InvalidSetting(where("assume_role_arn"), role, f"a role of the cluster's account {account} (accountId)")
 
 
 def _check_unique(clusters: list[ClusterSettings], where: list[str]) -> None:
@@ -643,33 +607,5 @@ def check_local_state(settings: Settings, project_dir: Path) -> None:
             )
 
 
-def _check_features(values: dict[str, Any], sources: dict[str, str]) -> None:
-    """The controller's capabilities against its chart, partition, policy mode and the other settings."""
-    chart_version = values.get("chart_version") or default_chart_version()
-    policy = values.get("policy", POLICY_FULL)
-    features = tuple(f for f in (CERTIFICATE_MANAGEMENT, GLOBAL_ACCELERATOR) if values.get(FEATURE_TABLE[f].option))
-    gateway_api = values.get("gateway_api", False)
-    check_policy_mode(
-        sources.get("policy", "policy"),
-        policy,
-        features=features,
-        enable_service_mutator_webhook=values.get("enable_service_mutator_webhook", False),
-        feature_fields={f: sources[FEATURE_TABLE[f].option] for f in features},
-        webhook_field=sources.get("enable_service_mutator_webhook", ""),
-        gateway_api=gateway_api,
-        gateway_api_field=sources.get("gateway_api", ""),
-    )
-    if gateway_api:
-        check_gateway_api(sources["gateway_api"], chart_version)
-    for feature in features:
-        check_feature(sources[FEATURE_TABLE[feature].option], chart_version, feature, partition_of(values["region"]))
-    helm_values = values.get("helm_values", {})
-    if helm_values:
-        check_helm_values(sources["helm_values"], helm_values, chart_version, policy, features, gateway_api)
-    if "feature_gates" in values:
-        owned = owned_gates(policy, features, gateway_api)
-        gates = check_gates(sources["feature_gates"], values["feature_gates"], chart_version, owned)
-        in_values = f"{sources.get('helm_values')}.controllerConfig.featureGates"
-        merge_gates(sources["feature_gates"], helm_value_gates(helm_values), gates, in_values)
-    if values.get("node_security_group_ids") and helm_values.get("webhookBindPort") not in (None, ""):
-        validation.port(f"{sources['helm_values']}.webhookBindPort", helm_values["webhookBindPort"])
+if __name__ == "__main__":  # `make schema`: python -m eks_lbc.settings > docs/settings.schema.json
+    print(json.dumps(context_schema(), indent=2))

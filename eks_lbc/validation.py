@@ -236,6 +236,7 @@ def choice(options: tuple[str, ...]):
             raise InvalidSetting(field, value, f"one of {', '.join(repr(o) for o in options)}")
         return value
 
+    check.choices = options  # type: ignore[attr-defined]  # the settings schema lists them
     return check
 
 
@@ -276,6 +277,9 @@ def zone_spread(field: str, value: str) -> str:
     return value
 
 
+zone_spread.choices = ZONE_SPREAD_CHOICES  # type: ignore[attr-defined]
+
+
 def replicas(field: str, value: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not REPLICAS_MIN <= value <= REPLICAS_MAX:
         raise InvalidSetting(
@@ -283,6 +287,8 @@ def replicas(field: str, value: int) -> int:
         )
     return value
 
+
+replicas.minimum, replicas.maximum = REPLICAS_MIN, REPLICAS_MAX  # type: ignore[attr-defined]
 
 _SECURITY_GROUP_ID = re.compile(r"sg-([0-9a-f]{8}|[0-9a-f]{17})")
 

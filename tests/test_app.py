@@ -80,7 +80,10 @@ def test_one_stack_per_cluster(tmp_path):
     from eks_lbc.settings import ClusterSettings, Settings
 
     settings = Settings(
-        clusters=(ClusterSettings("tokyo-1", "ap-northeast-1"), ClusterSettings("dublin-1", "eu-west-1"))
+        clusters=(
+            ClusterSettings(cluster_name="tokyo-1", region="ap-northeast-1"),
+            ClusterSettings(cluster_name="dublin-1", region="eu-west-1"),
+        )
     )
     app = build_app(settings, outdir=str(tmp_path / "out"))
     app.synth()
@@ -109,7 +112,11 @@ def test_legacy_local_state_stops_synth_with_one_line(tmp_path):
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("EKS_LBC_REPLICAS", "0", "invalid EKS_LBC_REPLICAS: 0; expected a whole number from 1 to 10"),
+        (
+            "EKS_LBC_REPLICAS",
+            "0",
+            "invalid EKS_LBC_REPLICAS: 0; expected a whole number of controller replicas from 1 to 10",
+        ),
         (
             "EKS_LBC_HELM_VALUES",
             '{"replicaCount": 3}',

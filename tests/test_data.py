@@ -9,8 +9,9 @@ import pytest
 import yaml
 
 from eks_lbc import ingress_webhook
-from eks_lbc.chart_values import OWNED_VALUES, chart_values
+from eks_lbc.chart_values import chart_values
 from eks_lbc.images import regional_registries
+from eks_lbc.options import owned_values
 from eks_lbc.versions import supported_charts
 from tests.support import REPO
 from tests.test_policies import upstream_dir
@@ -60,7 +61,7 @@ def test_every_key_eks_lbc_sets_exists_in_every_supported_chart(chart):
     keys = chart_values(chart).keys
     # The Ingress webhook's keys are owned where a chart has them (eks_lbc/ingress_webhook.py keys on that).
     by_chart = {".".join(ingress_webhook.FAILURE_POLICY_PATH), ".".join(ingress_webhook.DISABLE_PATH)}
-    for path in set(OWNED_VALUES) - by_chart:
+    for path in set(owned_values()) - by_chart:
         node = keys
         for part in path.split("."):
             assert isinstance(node, dict) and part in node, f"chart {chart} has no value {path}"

@@ -1,10 +1,11 @@
-"""Importing eks_lbc after cdktf or a provider package is said once on stderr; a zipped package keeps Node working."""
+"""eks_lbc._cdk imported after cdktf or a provider package is said on stderr; a zipped eks_lbc keeps Node working."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+import typing
 import zipfile
 
 import pytest
@@ -27,13 +28,31 @@ def test_late_import_is_noticed_once_with_the_fix(fresh, capsys):
     assert lazy.notice_late_import({}, modules) is True
     assert lazy.notice_late_import({}, modules) is False  # once per process
     (line,) = capsys.readouterr().err.splitlines()
-    assert line.startswith(NOTE) and "cdktf and cdktf_cdktf_provider_aws imported before eks_lbc" in line
-    assert "import eks_lbc  # isort: skip" in line and "EKS_LBC_LAZY_PROVIDERS=0" in line
+    assert line.startswith(NOTE) and "cdktf and cdktf_cdktf_provider_aws imported before eks_lbc.constructs" in line
+    assert "import eks_lbc.constructs  # isort: skip" in line and "EKS_LBC_LAZY_PROVIDERS=0" in line
+
+
+class StartedKernel:
+    """jsii._reference_map after ``import constructs``: its assembly loaded, so the kernel runs."""
+
+    _assembly_to_module: typing.ClassVar[dict[str, str]] = {"constructs": "constructs"}
+
+
+class NoKernel:
+    _assembly_to_module: typing.ClassVar[dict[str, str]] = {}
+
+
+def test_a_jsii_library_that_started_the_kernel_is_late_too():
+    modules = {"jsii": object(), "jsii._reference_map": StartedKernel, "constructs": object()}
+    assert lazy.imported_too_late(modules) == ["constructs"]
 
 
 @pytest.mark.parametrize(
     ("environ", "modules"),
-    [({}, {"os": os, "jsii": object(), "constructs": object()}), ({lazy.ENV_SWITCH: "0"}, {"cdktn": object()})],
+    [
+        ({}, {"os": os, "jsii": object(), "jsii._reference_map": NoKernel}),  # jsii imported, its kernel not started
+        ({lazy.ENV_SWITCH: "0"}, {"cdktn": object()}),
+    ],
 )
 def test_nothing_is_said_in_time_or_when_switched_off(fresh, capsys, environ, modules):
     assert lazy.notice_late_import(environ, modules) is False
@@ -50,14 +69,20 @@ def run(code: str, cwd, **env: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.runtime("cdktf")  # imports only; the same on both runtimes
 def test_import_order_in_a_real_process(tmp_path):
-    late = run("import cdktf\nimport eks_lbc", tmp_path, PYTHONPATH=str(REPO))
+    # The set-up (eks_lbc._runtime_setup) runs when eks_lbc._cdk is imported, as eks_lbc.constructs does; calling it
+    # directly keeps this test off the provider bindings, which would load eagerly in the late case (~20 s).
+    setup = "from eks_lbc import _runtime_setup\n_runtime_setup.prepare()"
+    late = run(f"import cdktf\n{setup}", tmp_path, PYTHONPATH=str(REPO))
     assert late.returncode == 0, late.stderr
     assert [line for line in late.stderr.splitlines() if line.startswith(NOTE)] == [
-        lazy.LATE_IMPORT_NOTICE.format(late="cdktf")
+        lazy.LATE_IMPORT_NOTICE.format(late="cdktf and constructs")
     ]
-    in_time = run("import eks_lbc\nimport cdktf", tmp_path, PYTHONPATH=str(REPO))
+    in_time = run(f"{setup}\nimport cdktf", tmp_path, PYTHONPATH=str(REPO))
     assert in_time.returncode == 0, in_time.stderr
     assert NOTE not in in_time.stderr
+    # Importing eks_lbc (or any module but the CDK ones) sets nothing up, so it cannot come too late either.
+    pure = run("import cdktf\nimport eks_lbc, eks_lbc.settings, eks_lbc.validation", tmp_path, PYTHONPATH=str(REPO))
+    assert pure.returncode == 0 and NOTE not in pure.stderr, pure.stderr
 
 
 @pytest.mark.runtime("cdktf")
@@ -69,9 +94,11 @@ def test_package_imported_from_a_zip_adds_no_node_preload_and_jsii_still_starts(
             if path.is_file() and "__pycache__" not in path.parts:
                 zipped.write(path, path.relative_to(REPO).as_posix())
     code = (
-        "import os, eks_lbc\n"
+        "import eks_lbc\n"
         "assert '.zip' in eks_lbc.__file__, eks_lbc.__file__\n"
-        "print('NODE_OPTIONS=' + os.environ.get('NODE_OPTIONS', ''))\n"
+        "from eks_lbc import _lazy_providers, _runtime_setup\n"
+        "print('NODE_OPTIONS=' + _runtime_setup.kernel_environment({}, lazy=True).get('NODE_OPTIONS', ''))\n"
+        "_runtime_setup.prepare()\n"
         "import cdktf\n"
         "print(cdktf.Token.is_unresolved('x'))\n"
     )

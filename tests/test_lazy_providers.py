@@ -57,25 +57,32 @@ def test_switch_refuses_other_values_naming_the_variable(value):
         lazy.switch({lazy.ENV_SWITCH: value})
 
 
-def test_install_adds_the_node_preload_once_and_keeps_the_users_node_options():
+def test_the_kernels_node_options_get_the_preload_once_and_keep_the_users():
     option = lazy.node_preload_option()
-    environ = {"NODE_OPTIONS": '--max-old-space-size=2048 --require "/my dir/hook.js"'}
-    lazy.install(environ)
-    lazy.install(environ)
-    assert environ["NODE_OPTIONS"] == f'--max-old-space-size=2048 --require "/my dir/hook.js" {option}'
+    users = '--max-old-space-size=2048 --require "/my dir/hook.js"'
+    once = lazy.kernel_node_options(users, wanted=True)
+    assert once == f"{users} {option}"
+    assert lazy.kernel_node_options(once, wanted=True) == once
+    assert lazy.kernel_node_options("", wanted=True) == option
     assert Path(option.split('"')[1]).is_file()
 
 
-def test_switched_off_removes_an_inherited_preload_and_leaves_the_rest():
-    environ = {
-        lazy.ENV_SWITCH: "0",
-        "NODE_OPTIONS": '--require "/old/venv/eks_lbc/_lazy_provider_exports.js" --trace-warnings',
-    }
-    lazy.install(environ)
-    assert environ["NODE_OPTIONS"] == "--trace-warnings"
-    only_ours = {lazy.ENV_SWITCH: "0", "NODE_OPTIONS": lazy.node_preload_option()}
-    lazy.install(only_ours)
-    assert "NODE_OPTIONS" not in only_ours
+def test_switched_off_an_inherited_preload_is_dropped_and_the_rest_kept():
+    inherited = '--require "/old/venv/eks_lbc/_lazy_provider_exports.js" --trace-warnings'
+    assert lazy.kernel_node_options(inherited, wanted=False) == "--trace-warnings"
+    assert lazy.kernel_node_options(lazy.node_preload_option(), wanted=False) == ""
+    # Switched on, an older copy's preload is replaced by this one's.
+    assert lazy.kernel_node_options(inherited, wanted=True) == f"--trace-warnings {lazy.node_preload_option()}"
+
+
+def test_install_puts_the_hook_first_once_and_not_when_switched_off(monkeypatch):
+    monkeypatch.setattr(sys, "meta_path", [f for f in sys.meta_path if not isinstance(f, lazy.LazyProviderFinder)])
+    assert lazy.install({lazy.ENV_SWITCH: "0"}) is False
+    assert not lazy.installed()
+    assert lazy.install({}) is True
+    assert lazy.install({lazy.ENV_SWITCH: "bad"}) is True  # a bad value keeps the default; settings report it
+    assert isinstance(sys.meta_path[0], lazy.LazyProviderFinder)
+    assert sum(isinstance(f, lazy.LazyProviderFinder) for f in sys.meta_path) == 1
 
 
 # --- recognising jsii-pacmak's eager block ---------------------------------------------------------

@@ -40,8 +40,16 @@ def test_the_users_own_setting_wins(users):
     assert environ == {"JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": users}
 
 
-def test_importing_eks_lbc_quiets_the_banner_before_cdktf_starts_jsii():
-    assert os.environ.get("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the kernel's /proc/<pid>/environ")
+def test_jsiis_kernel_was_started_with_the_banner_quiet_and_this_process_was_left_as_it_was():
+    """eks_lbc._runtime_setup sets the variable for the kernel's start only (tests/test_runtime_setup.py: the rest)."""
+    from jsii._runtime import kernel
+
+    import eks_lbc._cdk  # noqa: F401  (starts the kernel, if no test has yet)
+
+    environ = Path(f"/proc/{kernel.provider._process._process.pid}/environ").read_bytes().split(b"\0")
+    assert f"{_node.END_OF_LIFE_SILENCE_VARIABLE}=20".encode() in environ
+    assert _node.END_OF_LIFE_SILENCE_VARIABLE not in os.environ
 
 
 # A preload of the user's own, printing a warning from inside jsii's kernel (the Node process that prints the banner).

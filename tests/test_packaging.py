@@ -20,7 +20,7 @@ LIBRARY_USER = textwrap.dedent(
     import json, os, sys
     from pathlib import Path
 
-    import eks_lbc  # first, as the README says: provider packages imported after it load lazily
+    import eks_lbc.constructs  # first, as docs/library.md says: provider packages imported after it load lazily
     from __CORE__ import App, TerraformStack
     from __AWS__.eks_cluster import EksCluster
     from __AWS__.provider import AwsProvider
@@ -53,6 +53,8 @@ LIBRARY_USER = textwrap.dedent(
     )
     app.synth()
     preload = _lazy_providers.node_preload_option()
+    from jsii._runtime import kernel  # jsii's kernel was started with the preload; this process keeps its environment
+    kernel_environ = Path(f"/proc/{kernel.provider._process._process.pid}/environ").read_bytes().split(b"\\0")
     from importlib import resources
     from eks_lbc.versions import supported_charts
     from eks_lbc.chart_values import chart_values
@@ -64,7 +66,8 @@ LIBRARY_USER = textwrap.dedent(
         "values": [r.chart for r in supported_charts() if chart_values(r.chart).app_version == r.controller],
         "runtime": _cdk.RUNTIME,
         "lazy": sorted(_lazy_providers.lazy_packages),
-        "node_preload": preload in os.environ["NODE_OPTIONS"] and Path(preload.split('"')[1]).is_file(),
+        "node_preload": any(e.startswith(b"NODE_OPTIONS=") and preload.encode() in e for e in kernel_environ)
+        and Path(preload.split('"')[1]).is_file() and preload not in os.environ.get("NODE_OPTIONS", ""),
     }))
     """
 )

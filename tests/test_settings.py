@@ -886,3 +886,41 @@ def test_ingress_validation_webhook_is_owned_by_the_setting(tmp_path):
     with pytest.raises(InvalidSetting) as caught:
         load_one(tmp_path, EKS_LBC_HELM_VALUES=json.dumps(values))
     assert "use the ingressValidationWebhook setting" in caught.value.expected
+
+
+def test_the_settings_schema_in_docs_is_derived_from_the_declarations():
+    """docs/settings.schema.json is what `make schema` writes now (a setting added without it fails here)."""
+    from eks_lbc.settings import context_schema
+
+    written = json.loads((Path(__file__).resolve().parents[1] / "docs" / "settings.schema.json").read_text("utf-8"))
+    assert written == context_schema(), "run `make schema`"
+
+
+def test_the_settings_schema_accepts_what_the_app_accepts_and_refuses_what_it_refuses():
+    import jsonschema
+
+    from eks_lbc.settings import _FIELDS, context_schema
+    from tests.stacks.test_load_balancer_controller_stack import EVERY_SETTING
+
+    schema = context_schema()
+    repository = json.loads((Path(__file__).resolve().parents[1] / "cdktf.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(repository)  # the whole file, as editors and CI check it
+    validator = jsonschema.Draft202012Validator({**schema, "$ref": "#/$defs/settings"})
+    keys = {f.attribute: f.key for f in _FIELDS}
+    every = {keys[name]: list(v) if isinstance(v, tuple) else v for name, v in EVERY_SETTING.items()}
+    validator.validate(every)
+    validator.validate({"replicas": 3, "clusters": [every, {"clusterName": "b", "region": "eu-west-1"}]})
+    for bad in (
+        {"zoneSpread": "sometimes"},
+        {"replicas": 0},
+        {"replicas": "3"},
+        {"chartVersion": "2.5.2"},
+        {"podDisruptionBudget": "false"},
+        {"featureGates": {"EnableRGTAPI": "yes"}},
+        {"publicSubnetIds": ["subnet-0a1b2c3d", "subnet-0a1b2c3d"]},
+        {"tags": {str(i): "x" for i in range(50)}},
+        {"replica": 3},
+        {"clusters": []},
+        {"clusters": [{"clusters": []}]},
+    ):
+        assert not validator.is_valid(bad), bad

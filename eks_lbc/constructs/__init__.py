@@ -3,6 +3,7 @@
 from eks_lbc.constructs.controller_policy import ControllerPolicy
 from eks_lbc.constructs.controller_release import ControllerRelease
 from eks_lbc.constructs.crd_release import ControllerCrds, CrdRelease
+from eks_lbc.constructs.example_gateway import ExampleGateway
 from eks_lbc.constructs.example_ingress import ExampleIngress
 from eks_lbc.constructs.feature_policy import FeaturePolicy
 from eks_lbc.constructs.gateway_api import GatewayApi
@@ -19,6 +20,7 @@ __all__ = [
     "ControllerPolicy",
     "ControllerRelease",
     "CrdRelease",
+    "ExampleGateway",
     "ExampleIngress",
     "ExistingOidcProvider",
     "FeaturePolicy",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 
-from eks_lbc import validation
 from eks_lbc._cdk import Fn, Token
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.options import IamOptions, check_value, spec_named
 from eks_lbc.partitions import check_partition, supported_partition
 
 
@@ -82,14 +82,10 @@ def checked_items(check: Callable[[str, str], str], field: str, values: Sequence
 
 
 def checked_tags(field: str, tags: Mapping[str, str] | None) -> dict[str, str] | None:
-    """Tags for an AWS resource: keys and concrete values checked like the ``tags`` setting; None when empty."""
+    """Tags for an AWS resource, checked by the ``tags`` option's spec (keys, concrete values, count); or None."""
     if not tags:
         return None
-    if len(tags) > validation.TAGS_MAX:
-        raise InvalidSetting(field, dict(tags), f"at most {validation.TAGS_MAX} tags")
-    for key, value in tags.items():
-        checked(validation.tag_key, f"{field} key", key)
-        checked(validation.tag_value, f"{field}[{key!r}]", value)
+    check_value(spec_named(IamOptions, "tags"), field, tags, is_token)
     return dict(tags)
 
 

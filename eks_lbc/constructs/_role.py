@@ -8,6 +8,7 @@ from functools import cached_property
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, DataAwsIamPolicyDocument, IamRole, IamRolePolicyAttachment
 from eks_lbc.constructs._inputs import checked, checked_tags, is_token
+from eks_lbc.options import check_boundary
 
 IAM_ROLE_NAME_MAX = 64
 
@@ -38,9 +39,7 @@ class ServiceAccountRole(Construct):
         checked(lambda f, v: validation.iam_name(f, v, IAM_ROLE_NAME_MAX), "role name", name)
         if path is not None:
             checked(validation.iam_path, "path", path)
-        if permissions_boundary is not None:
-            known = None if partition is None or is_token(partition) else partition
-            checked(lambda f, v: validation.policy_arn(f, v, known), "permissions_boundary", permissions_boundary)
+        check_boundary("permissions_boundary", permissions_boundary, partition, is_token)
         self.trust_policy = trust_policy
         self.role = IamRole(
             self,

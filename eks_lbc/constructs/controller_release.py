@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from eks_lbc import chart_repository as repositories
-from eks_lbc import ingress_webhook, validation
+from eks_lbc import ingress_webhook
 from eks_lbc._cdk import Construct, Fn, Release, ReleaseSet, ReleaseSetSensitive
-from eks_lbc.chart_values import chart_values, check_extra_values, selector_name
-from eks_lbc.constructs._inputs import checked, flag, is_token
+from eks_lbc.chart_values import chart_values, selector_name
+from eks_lbc.constructs._inputs import flag, is_token
 from eks_lbc.constructs._release_values import split_values
-from eks_lbc.defaults import DEFAULT_REPLICAS, DEFAULT_SERVICE_MUTATOR_WEBHOOK, DEFAULT_ZONE_SPREAD
 from eks_lbc.errors import InvalidSetting
 from eks_lbc.features import check_gates, helm_value_gates, merge_gates
 from eks_lbc.helm_values import values_document
 from eks_lbc.images import REGIONAL, REGIONAL_REPOSITORY_PATH, regional_registries, regional_repository
-from eks_lbc.versions import CHART_NAME, CHART_REPOSITORY, chart_release, default_chart_version
+from eks_lbc.options import (
+    ClusterRef,
+    ReleaseOptions,
+    check_chart_repository,
+    check_chart_values,
+    check_fields,
+    option_names,
+    with_keywords,
+)
+from eks_lbc.versions import CHART_NAME, chart_release, default_chart_version
 
 RELEASE_NAME = "aws-load-balancer-controller"
 DEFAULT_TIMEOUT_SECONDS = 600
@@ -66,44 +75,34 @@ class ControllerRelease(Construct):
     :param cluster_name: EKS cluster name (``clusterName``).
     :param region: AWS region (``region``).
     :param vpc_id: the cluster's VPC id (``vpcId``).
-    :param service_account_name: service account the controller runs as; pass the
-        service-account resource's name so the release waits for it.
-    :param namespace: namespace of the release and the service account.
-    :param chart_version: pinned chart version; default the newest supported.
-    :param image_repository: controller image repository (``image.repository``) for clusters that
-        cannot pull from public ECR, with its registry host and no tag; ``"regional"`` picks the EKS
-        image registry of ``region`` (``<account>.dkr.ecr.<region>.amazonaws.com/amazon/aws-load-balancer-controller``).
-        Default: the chart's ``public.ecr.aws/eks/aws-load-balancer-controller``.
-    :param image_tag: image tag (``image.tag``); default the chart's appVersion (the pinned controller release).
-    :param replicas: controller pods (``replicaCount``), 1-10; default 2. May be a number token.
-    :param pod_disruption_budget: a PodDisruptionBudget with ``maxUnavailable: 1``; default True.
-    :param zone_spread: ``"preferred"`` (default: spread replicas across zones when the scheduler
-        can), ``"required"`` (never schedule a replica that would unbalance zones) or ``"off"``.
-    :param enable_service_mutator_webhook: the chart's ``enableServiceMutatorWebhook``; default False.
-    :param ingress_validation_webhook: the chart's Ingress validating webhook (:mod:`eks_lbc.ingress_webhook`):
-        ``"ignore"`` (Ingresses pass while no controller pod is ready; charts 3.2.0+), ``"fail"`` (they
-        are refused then: the chart's behaviour) or ``"off"`` (charts 1.17.1+). Default: ``"ignore"`` where
-        the chart allows it, else ``"fail"``.
-    :param values: further chart values, deep-merged over the construct's own; keys are checked
-        against the pinned chart (a misspelt key is an error, not silently ignored) and keys this
-        construct sets are refused (see :data:`eks_lbc.chart_values.OWNED_VALUES`). Feature gates in
-        ``controllerConfig.featureGates`` must be gates of the chart's controller.
+    :param options: the release's options, a :class:`eks_lbc.options.ReleaseOptions` (a
+        :class:`~eks_lbc.options.ControllerOptions` is one); each can also be given as a keyword argument
+        (keywords override). Pass ``service_account_name`` as the service-account resource's name so the release
+        waits for it. What each option does is documented on ``ReleaseOptions``; in short: ``namespace``,
+        ``chart_version`` (default the newest supported), ``image_repository`` (``"regional"``: the EKS image
+        registry of ``region``) and ``image_tag``, ``replicas`` (1-10, may be a number token),
+        ``pod_disruption_budget``, ``zone_spread`` (``"preferred"``, ``"required"`` or ``"off"``),
+        ``enable_service_mutator_webhook``, ``ingress_validation_webhook`` (:mod:`eks_lbc.ingress_webhook`:
+        ``"ignore"`` where the chart allows it, else ``"fail"``, or ``"off"``), ``helm_values`` (further chart
+        values, deep-merged over the construct's own; keys are checked against the pinned chart, a misspelt key
+        is an error, and keys set by an option are refused: :func:`eks_lbc.options.owned_values`; gates in
+        ``controllerConfig.featureGates`` must be gates of the chart's controller), ``chart_repository`` (an
+        ``https://`` Helm repository or an OCI registry ``oci://<host>/<path>`` holding
+        ``aws-load-balancer-controller`` at ``chart_version``; default eks-charts. A private ECR registry needs no
+        credentials here: give the helm provider a login, :func:`eks_lbc.stacks.ecr_registry_login` and
+        ``add_cluster_providers(registries=...)``) and ``chart_repository_username`` (for a private repository
+        that is neither public nor private ECR; may be a token; set together with ``chart_repository_password``).
+        Options that choose structure (chart version and repository, the switches, zone spread, the webhook
+        choice) must be concrete; the others may be tokens.
     :param feature_gates: controller feature gates (name -> bool), merged into
         ``controllerConfig.featureGates``; each must be a gate of the chart's controller (it exits at
-        start-up on an unknown one), and none may also be in ``values``. Default none.
+        start-up on an unknown one), and none may also be in ``helm_values``. Default none.
     :param depends_on: resources that must exist before the controller starts
         (the service account and the role's policy attachment).
     :param timeout_seconds: how long Helm waits for the release to become ready (default 600).
-    :param chart_repository: where the chart comes from: an ``https://`` Helm repository or an OCI registry
-        ``oci://<host>/<path>`` holding ``aws-load-balancer-controller`` at ``chart_version`` (a mirror);
-        default eks-charts (``https://aws.github.io/eks-charts``). It chooses the release's structure, so it
-        cannot be a token. A private ECR registry needs no credentials here: give the helm provider a login
-        (:func:`eks_lbc.stacks.ecr_registry_login` and ``add_cluster_providers(registries=...)``).
-    :param chart_repository_username: username for a private repository (not eks-charts, public ECR or
-        private ECR); may be a token. Set together with ``chart_repository_password``.
-    :param chart_repository_password: its password: a token only (e.g. a sensitive ``TerraformVariable``'s
-        value), never a literal, which would be written into ``cdk.tf.json``. Terraform keeps it in the state
-        (``repository_password``, marked sensitive).
+    :param chart_repository_password: the chart repository's password: a token only (e.g. a sensitive
+        ``TerraformVariable``'s value), never a literal, which would be written into ``cdk.tf.json``. Terraform keeps
+        it in the state (``repository_password``, marked sensitive).
     :param skip_crds: do not install the chart's ``crds/`` folder (Helm installs it on the first install
         only and never upgrades it); set when the CRDs come from a :class:`ControllerCrds` release, as
         :class:`LoadBalancerController` does. Default False.
@@ -117,56 +116,44 @@ class ControllerRelease(Construct):
         cluster_name: str,
         region: str,
         vpc_id: str,
-        service_account_name: str,
-        namespace: str,
-        chart_version: str | None = None,
-        image_repository: str | None = None,
-        image_tag: str | None = None,
-        replicas: int = DEFAULT_REPLICAS,
-        pod_disruption_budget: bool = True,
-        zone_spread: str = DEFAULT_ZONE_SPREAD,
-        enable_service_mutator_webhook: bool = DEFAULT_SERVICE_MUTATOR_WEBHOOK,
-        ingress_validation_webhook: str | None = None,
-        values: Mapping[str, Any] | None = None,
+        options: ReleaseOptions | None = None,
+        feature_gates: Mapping[str, bool] | None = None,
         depends_on: Sequence[Any] = (),
         timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS,
-        chart_repository: str | None = None,
-        chart_repository_username: str | None = None,
         chart_repository_password: str | None = None,
-        feature_gates: Mapping[str, bool] | None = None,
         skip_crds: bool = False,
+        **option_values: Any,
     ) -> None:
         super().__init__(scope, id)
-        self.chart_repository = self._chart_repository(
-            chart_repository, chart_repository_username, chart_repository_password
-        )
-        checked(validation.cluster_name, "cluster_name", cluster_name)
-        checked(validation.region, "region", region)
-        checked(validation.vpc_id, "vpc_id", vpc_id)
-        checked(validation.namespace, "namespace", namespace)
-        checked(validation.service_account_name, "service_account_name", service_account_name)
-        self.chart_version = chart_version or default_chart_version()
+        options = with_keywords(ReleaseOptions, options, option_values, owner="ControllerRelease")
+        check_fields(ClusterRef(cluster_name=cluster_name, region=region, vpc_id=vpc_id), _name, is_token)
+        check_fields(options, _name, is_token, names=RELEASE_OPTIONS)
+        self.chart_version = options.chart_version or default_chart_version()
+        if options.chart_version is None:
+            options = replace(options, chart_version=self.chart_version)
         self.controller_version = chart_release(self.chart_version).controller
-        if not is_token(replicas):
-            validation.replicas("replicas", replicas)
-        validation.zone_spread("zone_spread", zone_spread)
-        extra = check_extra_values("values", values or {}, self.chart_version)
+        extra = check_chart_values(options, _name, region, is_token)
+        self.chart_repository = self._chart_repository(
+            check_chart_repository(options, _name, region, is_token),
+            options.chart_repository_username,
+            chart_repository_password,
+        )
         chart = chart_values(self.chart_version)
         value_gates = helm_value_gates(extra)
         if value_gates is not None:
-            check_gates("values.controllerConfig.featureGates", value_gates, self.chart_version)
+            check_gates("helm_values.controllerConfig.featureGates", value_gates, self.chart_version)
         gates = merge_gates(
             "feature_gates",
             value_gates,
             check_gates("feature_gates", feature_gates or {}, self.chart_version),
-            "values.controllerConfig.featureGates",
+            "helm_values.controllerConfig.featureGates",
         )
         # The controller's gates as rendered into --feature-gates (empty: the chart's defaults).
         self.feature_gates = gates
+        image_repository, image_tag = options.image_repository, options.image_tag
+        zone_spread = options.zone_spread
 
         repository = self._repository(image_repository, region)
-        if image_tag is not None:
-            checked(validation.image_tag, "image_tag", image_tag)
         # The image the release runs, <repository>:<tag>: what to mirror into a private registry.
         self.image = f"{repository or chart.image_repository}:{image_tag or chart.image_tag}"
 
@@ -174,26 +161,22 @@ class ControllerRelease(Construct):
             "clusterName": cluster_name,
             "region": region,
             "vpcId": vpc_id,
-            "serviceAccount.name": service_account_name,
+            "serviceAccount.name": options.service_account_name,
             "image.repository": repository,
             "image.tag": image_tag,
-            "replicaCount": replicas,
+            "replicaCount": options.replicas,
         }
         static: dict[str, Any] = {
             "serviceAccount": {"create": False},
-            "enableServiceMutatorWebhook": flag("enable_service_mutator_webhook", enable_service_mutator_webhook),
+            "enableServiceMutatorWebhook": options.enable_service_mutator_webhook,
         }
-        if is_token(ingress_validation_webhook):
-            raise InvalidSetting(
-                "ingress_validation_webhook", ingress_validation_webhook, "a concrete choice (it chooses the values)"
-            )
         self.ingress_validation_webhook = ingress_webhook.check(
             "ingress_validation_webhook",
-            ingress_validation_webhook or ingress_webhook.default(self.chart_version),
+            options.ingress_validation_webhook or ingress_webhook.default(self.chart_version),
             self.chart_version,
         )
         static = merge_values(static, ingress_webhook.values(self.ingress_validation_webhook, self.chart_version))
-        if flag("pod_disruption_budget", pod_disruption_budget):
+        if options.pod_disruption_budget:
             static["podDisruptionBudget"] = {"maxUnavailable": 1}
         if zone_spread != "off":
             static["topologySpreadConstraints"] = [self._zone_spread(zone_spread, extra)]
@@ -202,8 +185,8 @@ class ControllerRelease(Construct):
         for key, value in scalars.items():
             if value is not None:
                 static = merge_values(static, _nest(key, value))
-        # Concrete values: one JSON document; tokens (here and in `values`): `set` entries, secrets `set_sensitive`.
-        self.values, entries = split_values("values", merge_values(static, extra))
+        # Concrete values: one JSON document; tokens (also in `helm_values`): `set` entries, secrets `set_sensitive`.
+        self.values, entries = split_values("helm_values", merge_values(static, extra))
         self.set_values = tuple(ReleaseSet(name=e.name, value=e.value, type=e.type) for e in entries if not e.sensitive)
         sensitive = [ReleaseSetSensitive(name=e.name, value=e.value, type=e.type) for e in entries if e.sensitive]
 
@@ -213,10 +196,10 @@ class ControllerRelease(Construct):
             name=RELEASE_NAME,
             chart=CHART_NAME,
             repository=self.chart_repository,
-            repository_username=chart_repository_username,
+            repository_username=options.chart_repository_username,
             repository_password=chart_repository_password,
             version=self.chart_version,
-            namespace=namespace,
+            namespace=options.namespace,
             values=[values_document(self.values)],
             set=list(self.set_values) or None,
             set_sensitive=sensitive or None,
@@ -229,15 +212,8 @@ class ControllerRelease(Construct):
         )
 
     @staticmethod
-    def _chart_repository(url: str | None, username: str | None, password: str | None) -> str:
-        if url is None:
-            repository = repositories.parse("chart_repository", CHART_REPOSITORY)
-        elif is_token(url):
-            raise InvalidSetting(
-                "chart_repository", url, "a concrete URL: it chooses how Helm fetches the chart (https or OCI)"
-            )
-        else:
-            repository = repositories.parse("chart_repository", url)
+    def _chart_repository(repository: repositories.ChartRepository, username: str | None, password: str | None) -> str:
+        """The repository's URL; its password is a token given together with a username."""
         if password is not None and not is_token(password):
             raise InvalidSetting(
                 "chart_repository_password",
@@ -247,12 +223,6 @@ class ControllerRelease(Construct):
         if (username is None) != (password is None):
             missing = "chart_repository_password" if password is None else "chart_repository_username"
             raise InvalidSetting(missing, None, "set together with the other of the chart repository's credentials")
-        if username is not None:
-            if not is_token(username):
-                repositories.check_username("chart_repository_username", username)
-                repositories.check_credentials("chart_repository_username", repository, username)
-            elif repository.public or repository.private_ecr:
-                repositories.check_credentials("chart_repository_username", repository, "<token>")
         return repository.url
 
     @staticmethod
@@ -260,7 +230,7 @@ class ControllerRelease(Construct):
         if image_repository is None or is_token(image_repository):
             return image_repository
         if image_repository != REGIONAL:
-            return validation.image_repository("image_repository", image_repository)
+            return image_repository
         if is_token(region):
             # Known at plan time only: Terraform looks the region up in the same table
             # (an unknown region fails the plan).
@@ -286,6 +256,14 @@ class ControllerRelease(Construct):
                 }
             },
         }
+
+
+def _name(option: str) -> str:
+    """Errors name an option by its keyword."""
+    return option
+
+
+RELEASE_OPTIONS = option_names(ReleaseOptions)
 
 
 def _nest(dotted: str, value: Any) -> dict[str, Any]:

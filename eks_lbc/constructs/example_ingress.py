@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
-from eks_lbc import _cdk, validation
 from eks_lbc._cdk import (
     Construct,
     IngressV1,
@@ -17,25 +14,18 @@ from eks_lbc._cdk import (
     IngressV1SpecRuleHttpPathBackendService,
     IngressV1SpecRuleHttpPathBackendServicePort,
     IngressV1Timeouts,
-    ServiceV1,
-    ServiceV1Metadata,
-    ServiceV1Spec,
-    ServiceV1SpecPort,
 )
-from eks_lbc.constructs._inputs import checked, is_token
 from eks_lbc.constructs.controller_release import ControllerRelease
+from eks_lbc.constructs.echo_app import (
+    ECHO_IMAGE,
+    SERVICE_PORT,
+    add_echo_app,
+    check_echo_options,
+    echo_labels,
+)
 from eks_lbc.constructs.load_balancer_controller import LoadBalancerController
-from eks_lbc.errors import InvalidSetting
 
-# hashicorp/http-echo: a static Go binary in a scratch image (a few MB), answering every path with 200
-# and the -text it is given. Pinned to a release tag; override `image` to pull it from a mirror.
-ECHO_IMAGE = "hashicorp/http-echo:1.0.0"
-ECHO_PORT = 5678
 INGRESS_CLASS = "alb"
-SCHEMES = ("internet-facing", "internal")
-TARGET_TYPES = ("ip", "instance")
-# Unprivileged user and group for the scratch image, which defines none ("nonroot" in distroless).
-NON_ROOT_ID = "65532"
 
 
 class ExampleIngress(Construct):
@@ -76,87 +66,19 @@ class ExampleIngress(Construct):
         target_type: str = "ip",
     ) -> None:
         super().__init__(scope, id)
-        checked(validation.namespace, "namespace", namespace)
-        checked(validation.namespace, "name", name)  # an RFC 1123 label names all three objects
-        # (the characters of an image reference: no `${` or `%{` that Terraform would evaluate)
-        if not is_token(image) and not re.fullmatch(r"[A-Za-z0-9._/:@-]+", image):
-            raise InvalidSetting("image", image, "a container image reference such as 'hashicorp/http-echo:1.0.0'")
-        if scheme not in SCHEMES:
-            raise InvalidSetting("scheme", scheme, f"one of {', '.join(SCHEMES)}")
-        if target_type not in TARGET_TYPES:
-            raise InvalidSetting("target_type", target_type, f"one of {', '.join(TARGET_TYPES)}")
+        check_echo_options(namespace=namespace, name=name, image=image, scheme=scheme, target_type=target_type)
         release = controller.release.release if isinstance(controller, LoadBalancerController) else controller.release
-        labels = {"app.kubernetes.io/name": name, "app.kubernetes.io/part-of": "eks-lbc-example"}
-        selector = {"app.kubernetes.io/name": name}
-
-        self.deployment = _cdk.DeploymentV1(
+        labels = echo_labels(name)
+        echo = add_echo_app(
             self,
-            "deployment",
-            metadata=_cdk.DeploymentV1Metadata(name=name, namespace=namespace, labels=labels),
-            spec=_cdk.DeploymentV1Spec(
-                replicas="2",
-                selector=_cdk.DeploymentV1SpecSelector(match_labels=selector),
-                template=_cdk.DeploymentV1SpecTemplate(
-                    metadata=_cdk.DeploymentV1SpecTemplateMetadata(labels=labels),
-                    spec=_cdk.DeploymentV1SpecTemplateSpec(
-                        automount_service_account_token=False,
-                        security_context=_cdk.DeploymentV1SpecTemplateSpecSecurityContext(
-                            run_as_non_root=True,
-                            run_as_user=NON_ROOT_ID,
-                            run_as_group=NON_ROOT_ID,
-                            seccomp_profile=_cdk.DeploymentV1SpecTemplateSpecSecurityContextSeccompProfile(
-                                type="RuntimeDefault"
-                            ),
-                        ),
-                        container=[
-                            _cdk.DeploymentV1SpecTemplateSpecContainer(
-                                name="echo",
-                                image=image,
-                                args=[f"-listen=:{ECHO_PORT}", f"-text=hello from {name} behind an ALB"],
-                                port=[
-                                    _cdk.DeploymentV1SpecTemplateSpecContainerPort(
-                                        name="http", container_port=ECHO_PORT, protocol="TCP"
-                                    )
-                                ],
-                                resources=_cdk.DeploymentV1SpecTemplateSpecContainerResources(
-                                    requests={"cpu": "10m", "memory": "16Mi"}, limits={"memory": "32Mi"}
-                                ),
-                                readiness_probe=_cdk.DeploymentV1SpecTemplateSpecContainerReadinessProbe(
-                                    http_get=_cdk.DeploymentV1SpecTemplateSpecContainerReadinessProbeHttpGet(
-                                        path="/", port="http"
-                                    ),
-                                    period_seconds=5,
-                                ),
-                                liveness_probe=_cdk.DeploymentV1SpecTemplateSpecContainerLivenessProbe(
-                                    http_get=_cdk.DeploymentV1SpecTemplateSpecContainerLivenessProbeHttpGet(
-                                        path="/", port="http"
-                                    ),
-                                    period_seconds=10,
-                                    failure_threshold=3,
-                                ),
-                                security_context=_cdk.DeploymentV1SpecTemplateSpecContainerSecurityContext(
-                                    allow_privilege_escalation=False,
-                                    read_only_root_filesystem=True,
-                                    capabilities=_cdk.DeploymentV1SpecTemplateSpecContainerSecurityContextCapabilities(
-                                        drop=["ALL"]
-                                    ),
-                                ),
-                            )
-                        ],
-                    ),
-                ),
-            ),
+            namespace=namespace,
+            name=name,
+            image=image,
+            target_type=target_type,
+            text=f"hello from {name} behind an ALB",
         )
-        self.service = ServiceV1(
-            self,
-            "service",
-            metadata=ServiceV1Metadata(name=name, namespace=namespace, labels=labels),
-            spec=ServiceV1Spec(
-                type="ClusterIP" if target_type == "ip" else "NodePort",
-                selector=selector,
-                port=[ServiceV1SpecPort(name="http", port=80, target_port="http", protocol="TCP")],
-            ),
-        )
+        self.deployment = echo.deployment
+        self.service = echo.service
         self.ingress = IngressV1(
             self,
             "ingress",
@@ -184,7 +106,7 @@ class ExampleIngress(Construct):
                                             # A reference: the Ingress is created after, and destroyed
                                             # before, the Service.
                                             name=self.service.metadata.name,
-                                            port=IngressV1SpecRuleHttpPathBackendServicePort(number=80),
+                                            port=IngressV1SpecRuleHttpPathBackendServicePort(number=SERVICE_PORT),
                                         )
                                     ),
                                 )

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from eks_lbc import validation
 from eks_lbc._cdk import Construct, Ec2Tag, TerraformIterator, Token
-from eks_lbc.constructs._inputs import checked_items
-from eks_lbc.errors import InvalidSetting
+from eks_lbc.constructs._inputs import checked_items, is_token
+from eks_lbc.options import check_subnets
 
 PUBLIC_ROLE_TAG = "kubernetes.io/role/elb"  # internet-facing load balancers
 PRIVATE_ROLE_TAG = "kubernetes.io/role/internal-elb"  # internal load balancers
@@ -40,10 +40,7 @@ class SubnetDiscoveryTags(Construct):
         super().__init__(scope, id)
         public = checked_items(validation.subnet_id, "public_subnet_ids", public_subnet_ids)
         private = checked_items(validation.subnet_id, "private_subnet_ids", private_subnet_ids)
-        if isinstance(public, list) and isinstance(private, list):
-            for index, subnet in enumerate(private):
-                if subnet in public:
-                    raise InvalidSetting(f"private_subnet_ids[{index}]", subnet, "a subnet not also listed as public")
+        check_subnets(public, private, "private_subnet_ids", is_token)
         self.public = self._tag("public", public, PUBLIC_ROLE_TAG)
         self.private = self._tag("private", private, PRIVATE_ROLE_TAG)
 

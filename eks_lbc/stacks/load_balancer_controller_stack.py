@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from eks_lbc import aws_access, chart_repository
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any
+
+from eks_lbc import aws_access, chart_repository, naming
 from eks_lbc._cdk import (
     Construct,
     DataAwsEksCluster,
@@ -15,6 +19,7 @@ from eks_lbc._cdk import (
 )
 from eks_lbc.constructs import ExampleIngress, LoadBalancerController
 from eks_lbc.defaults import IDENTITY_IRSA, OIDC_PROVIDER_CREATE, OIDC_PROVIDER_EXISTING
+from eks_lbc.gateway_api.example import check_example_gateway
 from eks_lbc.settings import ClusterSettings
 from eks_lbc.stacks.chart_registry import RegistryLogin, ecr_registry_login
 from eks_lbc.stacks.providers import add_cluster_providers
@@ -45,28 +50,19 @@ class LoadBalancerControllerStack(TerraformStack):
     security group, ``vpc_config[0].cluster_security_group_id`` of the same data source.
 
     With ``cluster.example_ingress`` it also deploys :class:`ExampleIngress` (id ``example-ingress``)
-    and outputs its ALB's hostname.
+    and outputs its ALB's hostname. With ``cluster.example_gateway`` (which needs ``cluster.gateway_api``) it
+    adds, next to itself in ``scope``, the :class:`ExampleGatewayStack` that depends on it
+    (:attr:`example_gateway_stack`).
     """
 
     def __init__(self, scope: Construct, id: str, *, cluster: ClusterSettings) -> None:
+        check_example_gateway(cluster.example_gateway, cluster.gateway_api)
         super().__init__(scope, id)
         add_backend(self, cluster)
         eks = DataAwsEksCluster(self, "cluster", name=cluster.cluster_name)
         creates_oidc_provider = cluster.identity == IDENTITY_IRSA and cluster.oidc_provider == OIDC_PROVIDER_CREATE
         registries, repository_password = self._chart_repository_access(cluster)
-        add_cluster_providers(
-            self,
-            region=cluster.region,
-            cluster_name=cluster.cluster_name,
-            endpoint=eks.endpoint,
-            certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
-            tls=creates_oidc_provider,
-            default_tags=cluster.tags,
-            profile=cluster.aws_profile,
-            assume_role_arn=cluster.assume_role_arn,
-            account_id=cluster.account_id,
-            registries=registries,
-        )
+        add_providers_for(self, cluster, eks, tls=creates_oidc_provider, registries=registries)
         add_state_owner(self, eks)
         self.controller = LoadBalancerController(
             self,
@@ -77,40 +73,16 @@ class LoadBalancerControllerStack(TerraformStack):
             region=cluster.region,
             partition=cluster.partition,
             vpc_id=cluster.vpc_id or eks.get_string_attribute("vpc_config[0].vpc_id"),
-            chart_version=cluster.chart_version,
-            namespace=cluster.namespace,
-            service_account_name=cluster.service_account_name,
-            identity=cluster.identity,
-            existing_oidc_provider=cluster.oidc_provider == OIDC_PROVIDER_EXISTING,
-            sts_audience=cluster.sts_audience,
             iam_name=cluster.iam_base_name,
-            iam_name_prefix=cluster.iam_name_prefix,
-            iam_path=cluster.iam_path,
-            permissions_boundary=cluster.permissions_boundary,
-            public_subnet_ids=cluster.public_subnet_ids,
-            private_subnet_ids=cluster.private_subnet_ids,
-            image_repository=cluster.image_repository,
-            image_tag=cluster.image_tag,
-            replicas=cluster.replicas,
-            pod_disruption_budget=cluster.pod_disruption_budget,
-            zone_spread=cluster.zone_spread,
-            enable_service_mutator_webhook=cluster.enable_service_mutator_webhook,
-            ingress_validation_webhook=cluster.ingress_validation_webhook,
-            helm_values=cluster.helm_values,
-            chart_repository=cluster.chart_repository,
-            chart_repository_username=cluster.chart_repository_username,
+            existing_oidc_provider=cluster.oidc_provider == OIDC_PROVIDER_EXISTING,
             chart_repository_password=repository_password,
-            feature_gates=cluster.feature_gates,
-            certificate_management=cluster.certificate_management,
-            global_accelerator=cluster.global_accelerator,
-            policy=cluster.policy,
-            gateway_api=cluster.gateway_api,
-            node_security_group_ids=cluster.node_security_group_ids,
             cluster_security_group_id=(
                 eks.get_string_attribute("vpc_config[0].cluster_security_group_id")
                 if cluster.node_security_group_ids
                 else None
             ),
+            # The tags are the aws provider's default_tags (above), which also reach what the controller creates.
+            options=replace(cluster.controller_options, tags=MappingProxyType({})),
         )
         TerraformOutput(self, "role_arn", value=self.controller.role_arn, description="IAM role the controller assumes")
         TerraformOutput(self, "policy_arn", value=self.controller.policy_arn, description="the controller's IAM policy")
@@ -165,6 +137,11 @@ class LoadBalancerControllerStack(TerraformStack):
                 value=example.hostname,
                 description="DNS name of the example Ingress's ALB",
             )
+        self.example_gateway_stack = None
+        if cluster.example_gateway:
+            from eks_lbc.stacks.example_gateway_stack import ExampleGatewayStack
+
+            self.example_gateway_stack = ExampleGatewayStack(scope, cluster=cluster, controller_stack=self)
 
     def _chart_repository_access(self, cluster: ClusterSettings) -> tuple[list[RegistryLogin], str | None]:
         """The helm provider's registry logins and the release's repository password, for a chart mirror."""
@@ -186,21 +163,42 @@ class LoadBalancerControllerStack(TerraformStack):
         return [], password.string_value
 
 
-def add_backend(stack: TerraformStack, cluster: ClusterSettings) -> None:
+def add_providers_for(stack: TerraformStack, cluster: ClusterSettings, eks: DataAwsEksCluster, **extra: Any) -> None:
+    """The providers of a stack of ``cluster`` (:func:`add_cluster_providers`), reaching it the same way from every
+    stack: its region, endpoint and CA (from ``eks``), the app's default tags and one AWS identity. ``extra``: the
+    stack's own choices (``tls``, ``helm``, ``registries``)."""
+    add_cluster_providers(
+        stack,
+        region=cluster.region,
+        cluster_name=cluster.cluster_name,
+        endpoint=eks.endpoint,
+        certificate_authority_data=eks.get_string_attribute("certificate_authority[0].data"),
+        default_tags=cluster.tags,
+        profile=cluster.aws_profile,
+        assume_role_arn=cluster.assume_role_arn,
+        account_id=cluster.account_id,
+        **extra,
+    )
+
+
+def add_backend(stack: TerraformStack, cluster: ClusterSettings, *, stack_name: str | None = None) -> None:
     """Local state next to ``cdktf.out/`` by default; S3 when ``cluster.state_bucket`` is set.
 
+    ``stack_name`` (default ``cluster.stack_name``) names the local state file and the S3 key, for the other
+    stacks of a cluster (the example Gateway's).
     The S3 state object is ``<state_key_prefix>/<stack>.tfstate``, encrypted at rest
     (``encrypt``; with ``state_kms_key_id`` by that KMS key), locked with S3's own lock file
     (``use_lockfile``, Terraform >= 1.10) unless ``state_lockfile`` is false. The backend reads the
     bucket with ``aws_profile`` (as the aws provider does) and, if set, ``state_assume_role_arn``.
     """
+    local_state_file = cluster.local_state_file if stack_name is None else naming.local_state_file(stack_name)
     if cluster.state_bucket is None:
-        LocalBackend(stack, path=f"../../../{cluster.local_state_file}")
+        LocalBackend(stack, path=f"../../../{local_state_file}")
         return
     S3Backend(
         stack,
         bucket=cluster.state_bucket,
-        key=cluster.state_key,
+        key=cluster.state_key if stack_name is None else f"{cluster.state_key_prefix}/{stack_name}.tfstate",
         region=cluster.state_region,
         encrypt=True,
         kms_key_id=cluster.state_kms_key_id,

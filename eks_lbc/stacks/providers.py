@@ -45,13 +45,14 @@ def add_cluster_providers(
     certificate_authority_data: str,
     aws: bool = True,
     tls: bool = True,
+    helm: bool = True,
     default_tags: Mapping[str, str] | None = None,
     profile: str | None = None,
     assume_role_arn: str | None = None,
     account_id: str | None = None,
     registries: Sequence[RegistryLogin] = (),
 ) -> None:
-    """Add the aws (unless ``aws=False``), tls (unless ``tls=False``), kubernetes and helm providers.
+    """Add the aws (unless ``aws=False``), tls (unless ``tls=False``), kubernetes and helm (unless ``helm=False``).
 
     tls is only needed to read the issuer's certificate when an IAM OIDC provider is created
     (IRSA); with EKS Pod Identity or an existing OIDC provider it is left out.
@@ -96,15 +97,17 @@ def add_cluster_providers(
         cluster_ca_certificate=ca_certificate,
         exec=[KubernetesProviderExec(api_version=EXEC_API_VERSION, command="aws", args=get_token)],
     )
-    HelmProvider(
-        stack,
-        "helm",
-        kubernetes=HelmProviderKubernetes(
-            host=endpoint,
-            cluster_ca_certificate=ca_certificate,
-            exec=HelmProviderKubernetesExec(api_version=EXEC_API_VERSION, command="aws", args=get_token),
-        ),
-        registries=[HelmProviderRegistries(url=r.url, username=r.username, password=r.password) for r in registries]
-        or None,
-    )
-    pin_providers(stack, (*(name for name, used in (("aws", aws), ("tls", tls)) if used), "kubernetes", "helm"))
+    if helm:
+        HelmProvider(
+            stack,
+            "helm",
+            kubernetes=HelmProviderKubernetes(
+                host=endpoint,
+                cluster_ca_certificate=ca_certificate,
+                exec=HelmProviderKubernetesExec(api_version=EXEC_API_VERSION, command="aws", args=get_token),
+            ),
+            registries=[HelmProviderRegistries(url=r.url, username=r.username, password=r.password) for r in registries]
+            or None,
+        )
+    used = {"aws": aws, "tls": tls, "kubernetes": True, "helm": helm}
+    pin_providers(stack, tuple(name for name in ("aws", "tls", "kubernetes", "helm") if used[name]))

@@ -184,13 +184,13 @@ def test_release_alone_checks_gates_against_its_chart():
         ControllerRelease(stack, "r1", chart_version="1.5.3", feature_gates={"NLBSecurityGroup": False}, **kwargs)
     assert caught.value.field == "feature_gates.NLBSecurityGroup"
     with pytest.raises(InvalidSetting) as caught:
-        ControllerRelease(stack, "r2", values={"controllerConfig": {"featureGates": {"Bogus": True}}}, **kwargs)
-    assert caught.value.field == "values.controllerConfig.featureGates.Bogus"
-    with pytest.raises(InvalidSetting, match=r"also in values\.controllerConfig\.featureGates"):
+        ControllerRelease(stack, "r2", helm_values={"controllerConfig": {"featureGates": {"Bogus": True}}}, **kwargs)
+    assert caught.value.field == "helm_values.controllerConfig.featureGates.Bogus"
+    with pytest.raises(InvalidSetting, match=r"also in helm_values\.controllerConfig\.featureGates"):
         ControllerRelease(
             stack,
             "r3",
-            values={"controllerConfig": {"featureGates": {"EnableRGTAPI": True}}},
+            helm_values={"controllerConfig": {"featureGates": {"EnableRGTAPI": True}}},
             feature_gates={"EnableRGTAPI": False},
             **kwargs,
         )

@@ -1,10 +1,10 @@
 import pytest
 import yaml
 
-from eks_lbc.chart_values import OWNED_VALUES
 from eks_lbc.constructs import ControllerRelease
 from eks_lbc.constructs.controller_release import merge_values
 from eks_lbc.errors import InvalidSetting
+from eks_lbc.options import owned_values
 from eks_lbc.versions import supported_charts
 from tests.support import new_stack, only, set_string, synth
 
@@ -128,7 +128,7 @@ def test_required_zone_spread_does_not_schedule_an_unbalancing_replica():
 
 
 def test_zone_spread_selects_the_renamed_pods_when_name_is_overridden():
-    values, _, _ = values_of(values={"nameOverride": "lbc"})
+    values, _, _ = values_of(helm_values={"nameOverride": "lbc"})
     labels = values["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"]
     assert labels == {"app.kubernetes.io/name": "lbc", "app.kubernetes.io/instance": "aws-load-balancer-controller"}
 
@@ -243,41 +243,41 @@ def test_token_image_repository_goes_to_a_string_set():
 def test_extra_values_merge_beside_the_constructs_own():
     values, _, _ = values_of(
         image_repository="registry.example.com/lbc",
-        values={"image": {"pullPolicy": "Always"}, "podLabels": {"team": "platform"}, "logLevel": "debug"},
+        helm_values={"image": {"pullPolicy": "Always"}, "podLabels": {"team": "platform"}, "logLevel": "debug"},
     )
     assert values["image"] == {"repository": "registry.example.com/lbc", "pullPolicy": "Always"}
     assert values["podLabels"] == {"team": "platform"} and values["logLevel"] == "debug"
 
 
-@pytest.mark.parametrize("path", sorted(OWNED_VALUES))
+@pytest.mark.parametrize("path", sorted(owned_values()))
 def test_extra_values_may_not_set_what_the_construct_owns(path):
     head, _, rest = path.partition(".")
     extra = {head: {rest: "x"}} if rest else {head: "x"}
     with pytest.raises(InvalidSetting) as caught:
-        values_of(values=extra)
-    assert caught.value.field == f"values.{path}"
+        values_of(helm_values=extra)
+    assert caught.value.field == f"helm_values.{path}"
     assert f"eks-lbc sets {path} itself" in caught.value.expected
 
 
 def test_a_misspelt_key_is_an_error_with_a_suggestion():
     with pytest.raises(InvalidSetting) as caught:
-        values_of(values={"podLables": {"team": "platform"}})
-    assert caught.value.field == "values.podLables"
+        values_of(helm_values={"podLables": {"team": "platform"}})
+    assert caught.value.field == "helm_values.podLables"
     assert "silently ignore" in caught.value.expected and "'podLabels'" in caught.value.expected
 
 
 def test_nested_keys_of_the_charts_own_structure_are_checked():
     with pytest.raises(InvalidSetting) as caught:
-        values_of(values={"serviceMonitor": {"enable": True}})
-    assert caught.value.field == "values.serviceMonitor.enable"
+        values_of(helm_values={"serviceMonitor": {"enable": True}})
+    assert caught.value.field == "helm_values.serviceMonitor.enable"
     assert "'enabled'" in caught.value.expected
     with pytest.raises(InvalidSetting, match="an object with any of the keys"):
-        values_of(values={"serviceMonitor": True})
+        values_of(helm_values={"serviceMonitor": True})
 
 
 def test_free_form_maps_accept_any_keys():
     values, _, _ = values_of(
-        values={
+        helm_values={
             "podAnnotations": {"example.com/anything": "x"},
             "resources": {"requests": {"cpu": "100m"}},
             "livenessProbe": {"periodSeconds": 20},
@@ -289,9 +289,9 @@ def test_free_form_maps_accept_any_keys():
 
 def test_keys_are_checked_against_the_pinned_chart_version():
     # albGatewayMaxConcurrentReconciles arrived with the Gateway API support in chart 1.13+.
-    values_of(chart_version="3.5.0", values={"albGatewayMaxConcurrentReconciles": 5})
+    values_of(chart_version="3.5.0", helm_values={"albGatewayMaxConcurrentReconciles": 5})
     with pytest.raises(InvalidSetting) as caught:
-        values_of(chart_version="1.5.3", values={"albGatewayMaxConcurrentReconciles": 5})
+        values_of(chart_version="1.5.3", helm_values={"albGatewayMaxConcurrentReconciles": 5})
     assert "chart 1.5.3" in caught.value.expected
 
 
@@ -312,7 +312,7 @@ def test_ingress_validation_webhook_refuses_a_token_and_what_the_chart_lacks():
 
     stack = new_stack()
     token = TerraformVariable(stack, "choice", type="string").string_value
-    with pytest.raises(InvalidSetting, match="concrete choice"):
+    with pytest.raises(InvalidSetting, match=r"a concrete value, not a token: it chooses the chart.s webhook values"):
         ControllerRelease(stack, "release", **PROPS, ingress_validation_webhook=token)
     with pytest.raises(InvalidSetting, match=r"with chart 1\.5\.3"):
         values_of(chart_version="1.5.3", ingress_validation_webhook="ignore")

@@ -223,7 +223,7 @@ def test_pod_identity_refuses_a_controller_without_sdk_support():
     with pytest.raises(InvalidSetting) as caught:
         build(new_stack(), identity="pod-identity", chart_version="1.5.3")
     assert caught.value.field == "chart_version" and "v2.7.0" in caught.value.expected
-    with pytest.raises(InvalidSetting, match="unset with pod-identity"):
+    with pytest.raises(InvalidSetting, match="unset with identity pod-identity"):
         build(new_stack(), identity="pod-identity", existing_oidc_provider=True)
     with pytest.raises(InvalidSetting, match="'irsa', 'pod-identity'"):
         build(new_stack(), identity="kiam")

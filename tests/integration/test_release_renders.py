@@ -268,7 +268,7 @@ def release_with_tokens(values):
         vpc_id="vpc-0123456789abcdef0",
         service_account_name="aws-load-balancer-controller",
         namespace="kube-system",
-        values=values(token),
+        helm_values=values(token),
     )
     return only(synth(stack), "resource", "helm_release")
 

@@ -74,7 +74,7 @@ def test_values_reach_helm_literally_through_terraform(require_tool, tmp_path):
         service_account_name="aws-load-balancer-controller",
         namespace="kube-system",
         image_tag="1234e56",
-        values={"podAnnotations": {**LITERALS, "runtime/value": token}, "podLabels": {"y": "n"}},
+        helm_values={"podAnnotations": {**LITERALS, "runtime/value": token}, "podLabels": {"y": "n"}},
     )
     release = only(synth(stack), "resource", "helm_release")
     evaluated = evaluate(

@@ -518,3 +518,81 @@ def test_webhook_port_rules_come_from_the_clusters_own_security_group():
         "GatewayListenerSet": True,
     }
     assert out["output"]["gateway_api_version"]["value"] == "v1.6.0"
+
+
+# Every setting at a value other than its default, together (issue 12: the guard for restructuring how settings
+# are declared). Left at their defaults, because another value is refused with the ones below: `identity`
+# (pod-identity refuses `stsAudience` and `oidcProvider`; the Pod Identity stack covers it), `policy`
+# (target-group-binding-only refuses the feature policies and the Gateway API; the least-privilege stack covers
+# it) and `chartVersion` (the Gateway API needs the newest chart, 3.5.0; the other stacks pin 1.5.3, 1.17.1, 3.2.2).
+EVERY_SETTING = dict(
+    cluster_name="every-one",
+    region="us-west-2",
+    namespace="lbc-system",
+    service_account_name="lbc.controller",
+    vpc_id="vpc-0a1b2c3d",
+    oidc_provider="existing",
+    sts_audience="sts.example.internal",
+    public_subnet_ids=("subnet-0a1b2c3d",),
+    private_subnet_ids=("subnet-4e5f6a7b", "subnet-0123456789abcdef2"),
+    iam_name_prefix="org+",
+    iam_path="/org/lbc/",
+    permissions_boundary="arn:aws:iam::111122223333:policy/boundaries/eks",
+    tags={"owner": "platform team", "env": "prod"},
+    state_bucket="org-state.eu",
+    state_key_prefix="clusters/prod",
+    state_region="eu-central-1",
+    state_kms_key_id="alias/state",
+    state_lockfile=False,
+    image_repository="registry.example.com:5000/mirror/aws-load-balancer-controller",
+    image_tag="v3.5.0-patched",
+    replicas=1,
+    pod_disruption_budget=False,
+    zone_spread="off",
+    enable_service_mutator_webhook=True,
+    ingress_validation_webhook="off",
+    helm_values={"logLevel": "debug", "podAnnotations": {"note": "${not.a.template}"}},
+    example_ingress=True,
+    legacy_names=True,
+    account_id="111122223333",
+    aws_profile="org-admin",
+    assume_role_arn="arn:aws:iam::111122223333:role/deployer",
+    state_assume_role_arn="arn:aws:iam::444455556666:role/state",
+    chart_repository="https://charts.example.com/eks",
+    chart_repository_username="robot$ci",
+    feature_gates={"SubnetsClusterTagCheck": False, "ALBSingleSubnet": True},
+    certificate_management=True,
+    global_accelerator=True,
+    node_security_group_ids=("sg-0a1b2c3d",),
+    gateway_api=True,
+    example_gateway=True,
+)
+
+
+def test_every_setting_scenario_leaves_only_the_documented_defaults():
+    """EVERY_SETTING sets every per-cluster setting but the three whose other values it cannot combine."""
+    from dataclasses import fields
+
+    left = {f.name for f in fields(ClusterSettings)} - set(EVERY_SETTING)
+    assert left == {"identity", "policy", "chart_version"}
+
+
+@pytest.mark.runtime("cdktf")
+def test_every_setting_stack_snapshot(snapshot_json):
+    assert synth(build(**EVERY_SETTING)) == snapshot_json
+
+
+@pytest.mark.runtime("cdktn")
+def test_every_setting_stack_snapshot_cdktn(snapshot_json):
+    assert synth(build(**EVERY_SETTING)) == snapshot_json
+
+
+def test_every_setting_scenario_passes_the_settings_edge(tmp_path):
+    """The same values written in cdktf.json are accepted by the settings edge and read back as they are."""
+    from eks_lbc.settings import _FIELDS, load_settings
+
+    keys = {f.attribute: f.key for f in _FIELDS}
+    context = {keys[name]: list(v) if isinstance(v, tuple) else v for name, v in EVERY_SETTING.items()}
+    (tmp_path / "cdktf.json").write_text(json.dumps({"context": {"eks-lbc": context}}))
+    (cluster,) = load_settings(tmp_path / "cdktf.json", environ={}).clusters
+    assert cluster == ClusterSettings(**EVERY_SETTING)
