@@ -104,7 +104,7 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EKS_LBC_", "VIRTUAL_ENV"))}
     head = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     print(f"# Terraform-on-moto tier, {datetime.date.today().isoformat()}")
-    print(f"Machine: {machine()}; {args.runs} rounds; commit {head.stdout.strip()}; load average at start {load()}.\n")
+    print(f"Machine: {machine()}; {args.runs} rounds; commit {head.stdout.strip()}.\n")
     with tempfile.TemporaryDirectory(prefix="eks-lbc-tier-bench-") as tmp:
         cases = [Case("this checkout", REPO)]
         if args.baseline:
