@@ -42,7 +42,7 @@ install_lock    = $(1)/bin/python -m pip install --quiet --require-hashes -r $(2
 install_project = $(1)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 endif
 
-.PHONY: synth preflight test tools schema lint bench bench-setup node22 vendor clean lock lock-check
+.PHONY: synth preflight test tools schema lint bench bench-setup bench-tier node22 vendor clean lock lock-check
 
 $(UV_BOOTSTRAP):
 	$(PYTHON) -m venv .uv
@@ -119,6 +119,11 @@ bench: $(STAMP) $(STAMP_CDKTN) $(NODE22)
 # each. BENCH_ARGS adds cases: --cold-caches, --setup-only, --pip (see bench/setup.py).
 bench-setup: $(STAMP)
 	$(PY) bench/setup.py --runs $(RUNS) $(BENCH_ARGS)
+
+# The Terraform-on-moto tier alone (its recorded cycle, no assertions), RUNS rounds interleaved with the same
+# tier at BASELINE (a git ref, default main): wall and CPU medians and their ratio (see bench/terraform_tier.py).
+bench-tier: $(STAMP) $(STAMP_CDKTN)
+	$(PY) bench/terraform_tier.py --runs $(RUNS) --baseline $(or $(BASELINE),main)
 
 node22: $(NODE22)
 

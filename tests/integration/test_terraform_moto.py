@@ -27,19 +27,22 @@ What is emulated or left out, honestly:
   anything else, so nothing can reach real AWS;
 * moto has no EKS Pod Identity API, and each applied stack costs a provider start per graph
   walk (seconds of CPU each): the Pod Identity stack is a module of the first apply's root,
-  which terraform validates whole before planning, but the apply targets the other two modules;
-  later applies no longer call it;
+  which terraform validates whole before planning, but the apply targets the other modules;
+  later commands no longer call it;
 * values naming things in the account are fixed in :mod:`tests.integration.stacks` and
   created in moto beforehand under those names (permissions boundaries, the existing OIDC
   provider, the state bucket and KMS alias); subnet ids, which moto picks, are placeholders
   in the settings, replaced by moto's in the AWS part;
-* the root's backend is the non-default stack's synthesized S3 backend block, plus moto's
-  endpoint and dummy credentials;
+* the roots' backend is the non-default stack's synthesized S3 backend block, plus moto's
+  endpoint and dummy credentials (the default stack's root: the key the same prefix gives it);
 * moto checks much less than IAM does (e.g. it does not reject a malformed condition
   key), so the assertions below read back what was created and check its meaning;
-* the stacks are modules of one root (:func:`tests.integration.terraform.modules_root`,
-  unchanged but for the dropped backend block): one terraform process per command for all,
-  because every command spends seconds of CPU starting the AWS provider;
+* the stacks are modules of two roots (:func:`tests.integration.terraform.modules_root`,
+  unchanged but for the dropped backend block): the default stack alone, whose own steps
+  (upgrade path, state owner, identity switches) are six commands, and the others together:
+  one terraform process per command for all of a root, because every command spends seconds
+  of CPU starting the AWS provider once per module (terraform validates every module of a
+  root, even for a targeted plan);
 * both runtimes in one pass, not two: cdktf's AWS parts are validated and applied, then
   cdktn's replace them in the same configuration, ``init`` again, and the ``plan
   -detailed-exitcode`` after apply (which validates the configuration first, as
@@ -119,12 +122,13 @@ def created(cycle: MotoCycle, key: str) -> tuple[dict[str, Any], dict[str, Any],
 
 
 def test_every_step_ran_and_the_plan_after_apply_was_empty(cycle):
-    # Reaching here means every command exited 0 and `plan -detailed-exitcode` reported no change.
+    # Reaching here means every command exited 0 and `plan -detailed-exitcode` reported no change (in both roots).
     # Three applies: the default stack's upgrade path (tests/integration/test_upgrade.py) ends at the default chart.
     applies = [f"cdktf apply {step.chart}" for step in cycle.upgrade]
     assert applies[-1] == f"cdktf apply {settings_of(cycle, 'default').chart_version}" and len(applies) == 3
     assert cycle.steps == [
         "cdktf init",
+        "cdktf apply stacks",
         *applies,
         "cdktf plan refused",
         "cdktf switch to pod-identity",
@@ -133,10 +137,16 @@ def test_every_step_ran_and_the_plan_after_apply_was_empty(cycle):
         "cdktn plan",
         "cdktn destroy",
     ]
+    # Two roots (the default stack's and the others'): each is initialised, read, planned and destroyed.
     assert [name for name, _ in cycle.timings] == [
-        "init", *["apply"] * len(applies), "output", "plan", "apply", "apply", "init", "plan", "destroy",
+        "init", "init", "apply", *["apply"] * len(applies), "output", "output", "plan", "apply", "apply",
+        "init", "init", "plan", "plan", "destroy", "destroy",
     ]  # fmt: skip
     assert sorted(cycle.outputs) == sorted(APPLIED_ON_MOTO)
+    # The stacks' root created every stack but the default one (which its own root's upgrade path created).
+    created_modules = {a.split(".")[1] for a, action in cycle.stacks_applied["changes"].items() if action == "create"}
+    assert created_modules == set(APPLIED_ON_MOTO) - {"default"}
+    assert cycle.stacks_applied["summary"]["change"] == cycle.stacks_applied["summary"]["remove"] == 0
 
 
 def test_oidc_provider_registers_the_clusters_issuer_for_sts(cycle, key):
@@ -300,7 +310,7 @@ def test_pod_identity_stack_passes_validate_with_the_others(cycle):
     """The Pod Identity stack (China, association included) was a module of the first apply's root, not applied.
 
     Terraform validates every module of the configuration before it plans, a targeted plan too (the apply
-    targets the two applied modules), so a Pod Identity stack that does not validate fails the first apply."""
+    targets the applied modules), so a Pod Identity stack that does not validate fails the first apply."""
     assert sorted(cycle.validated) == sorted(VALIDATED_ON_MOTO)
     part = cycle.validated["pod-identity"]
     assert len(part["resource"]["aws_eks_pod_identity_association"]) == 1
@@ -311,23 +321,30 @@ def test_pod_identity_stack_passes_validate_with_the_others(cycle):
     assert sorted(m["to"].split(".")[0] for m in part["moved"]) == [
         "aws_eks_pod_identity_association", "aws_iam_role", "aws_iam_role_policy_attachment",
     ]  # fmt: skip
-    assert cycle.steps[:2] == ["cdktf init", f"cdktf apply {cycle.upgrade[0].chart}"]
-    assert not any(a.startswith("module.pod-identity.") for a in cycle.upgrade[0].planned["changes"])
+    assert cycle.steps[:2] == ["cdktf init", "cdktf apply stacks"]
+    assert not any(a.startswith("module.pod-identity.") for a in cycle.stacks_applied["changes"])
     assert "pod-identity" not in cycle.outputs  # not applied
 
 
 def test_state_is_in_s3_encrypted_with_the_kms_key_and_unlocked(cycle):
-    """The non-default stack's own S3 backend block held the state of the run: one object, SSE-KMS, no lock left."""
+    """The non-default stack's own S3 backend block held the states of the run: one object per root (its own key,
+    and the key its prefix gives the default stack, whose steps run in a root of their own), SSE-KMS, no lock left."""
     settings = settings_of(cycle, "non-default")
-    assert list(cycle.state_objects) == [settings.state_key]
-    assert cycle.state_objects[settings.state_key] == {
-        "ServerSideEncryption": "aws:kms",
-        "SSEKMSKeyId": settings.state_kms_key_id,
+    default_key = f"{settings.state_key_prefix}/{settings_of(cycle, 'default').stack_name}.tfstate"
+    assert sorted(cycle.state_objects) == sorted([settings.state_key, default_key])
+    for key in cycle.state_objects:
+        assert cycle.state_objects[key] == {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": settings.state_kms_key_id}
+    # ... of every stack of its root: each module's role is recorded in it.
+    with_role = {
+        state: {r.split(".aws_iam_role.")[0] for r in resources if ".aws_iam_role." in r}
+        for state, resources in cycle.state_resources.items()
     }
-    # ... of every stack of the root: each module's role is recorded in it.
-    with_role = {r.split(".aws_iam_role.")[0] for r in cycle.state_resources if ".aws_iam_role." in r}
-    assert with_role == {f"module.{key}" for key in APPLIED_ON_MOTO}
-    assert cycle.state_after_destroy == [settings.state_key]  # the state stays (empty), the .tflock is gone
+    assert with_role == {
+        settings.state_key: {f"module.{key}" for key in APPLIED_ON_MOTO if key != "default"},
+        default_key: {"module.default"},
+    }
+    # the states stay (empty), the .tflock files are gone
+    assert sorted(cycle.state_after_destroy) == sorted([settings.state_key, default_key])
 
 
 # --- one cluster name in two regions (issue 13.1), switching identity (issue 13.5) ---------------------------
@@ -356,7 +373,8 @@ def test_one_cluster_name_in_two_regions_shares_no_iam_name_no_provider_and_no_s
 
 
 def test_a_state_is_never_planned_for_another_cluster(cycle):
-    """The default stack's state (S3, on moto) planned with the twin's configuration: refused, naming both."""
+    """The default stack's state (S3, on moto; its own root) planned with the twin's configuration: refused, naming
+    both."""
     refusal = " ".join(cycle.state_owner_refusal.split())  # terraform wraps long lines
     assert "Resource postcondition failed" in refusal
     default, twin = cycle.clusters["default"].arn, cycle.clusters["twin"].arn

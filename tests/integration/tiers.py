@@ -14,7 +14,7 @@ import importlib.util
 import json
 import os
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,8 +186,9 @@ class MotoCycle:
     subnet_tags: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     state_objects: dict[str, dict[str, Any]] = field(default_factory=dict)  # S3 key -> head_object, after apply
     state_after_destroy: list[str] = field(default_factory=list)  # S3 keys left in the state bucket
-    state_resources: list[str] = field(default_factory=list)  # resource addresses in the S3 state, after apply
+    state_resources: dict[str, list[str]] = field(default_factory=dict)  # S3 key -> resource addresses, after apply
     validated: dict[str, dict[str, Any]] = field(default_factory=dict)  # key -> a module of the first apply's root
+    stacks_applied: dict[str, Any] = field(default_factory=dict)  # Terraform.apply_planned of the stacks' root
     # The state owner: plan of the default stack's state with the twin's configuration (another cluster).
     state_owner_refusal: str = ""  # what the failed plan said
     # Switching `identity` of the applied default stack: "pod-identity" (there), "irsa" (back) ->
@@ -335,41 +336,45 @@ def _subnet_tags(server: MotoServer, record: MotoCycle) -> dict[str, dict[str, s
 def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path) -> MotoCycle | Missing:
     """The stacks' AWS part on moto: cdktf's configuration applied, cdktn's planned (no changes), switched, destroyed.
 
-    One working directory, the :data:`APPLIED_ON_MOTO` stacks as modules of one root
-    (:func:`tests.integration.terraform.modules_root`) whose backend is the ``non-default``
-    stack's own S3 backend block, pointed at moto's S3 (so the state really goes to a
-    KMS-encrypted object with S3 locking):
+    Two working directories (roots, :func:`tests.integration.terraform.modules_root`), both on the
+    ``non-default`` stack's own S3 backend block, pointed at moto's S3 (so each state really goes to a
+    KMS-encrypted object with S3 locking): ``stacks``, whose modules are the :data:`APPLIED_ON_MOTO`
+    stacks but the default one (state under the non-default stack's own key), and ``default``, the
+    default stack alone (state under the key the same settings give the default stack,
+    :func:`default_state_key`). The default stack's own steps (its upgrade path, the state owner, the
+    identity switches) run in its root: terraform validates every module and starts its provider for
+    each command, so in the shared root each of those six commands started all five stacks' providers
+    (seconds of CPU each) for one stack's change:
 
     0. moto gets what the configurations expect to exist: an EKS cluster each (``default`` and
        ``twin`` are one name in two regions), the permissions boundary, the existing OIDC provider,
        the state bucket and its KMS alias;
-    1. cdktf's AWS parts: ``init -plugin-dir``, then the default stack's upgrade path
-       (:data:`UPGRADE_PATH`, ``tests/integration/test_upgrade.py``), one ``apply -json`` per chart,
-       terraform's plan and IAM's ids and versions recorded after each (:class:`UpgradeStep`):
-       first at chart 1.5.3 as an earlier eks-lbc wrote it, with the other :data:`APPLIED_ON_MOTO`
-       stacks, and the Pod Identity stack as a further module that terraform validates (it validates
-       every module before a targeted plan) but does not apply (each applied module costs a provider
-       start per graph walk, and moto has no Pod Identity API); then 1.17.1 and the default chart,
-       ``-target=module.default`` without a refresh walk; outputs, IAM, subnet tags and the state
-       object read back;
+    1. cdktf's AWS parts: ``init -plugin-dir`` of both roots; ``apply -json`` of the ``stacks`` root,
+       with the Pod Identity stack as a further module that terraform validates (it validates every
+       module before a targeted plan) but does not apply (moto has no Pod Identity API); then the
+       default stack's upgrade path in its root (:data:`UPGRADE_PATH`, ``tests/integration/test_upgrade.py``),
+       one ``apply -json`` per chart, terraform's plan and IAM's ids and versions recorded after each
+       (:class:`UpgradeStep`): first at chart 1.5.3 as an earlier eks-lbc wrote it, then 1.17.1 and the
+       default chart without a refresh walk; outputs, IAM, subnet tags and the state objects read back;
     2. the state owner: the twin's configuration (the same name, another region) put at the default
-       stack's address, as a shared state key would do, and ``plan`` must fail naming both clusters;
+       stack's address in its state, as a shared state key would do, and ``plan`` must fail naming both
+       clusters;
     3. ``identity`` switched on the applied default stack (:data:`SWITCHED`): to Pod Identity (its
        synthesized stack without the association, which moto cannot create), then back to IRSA;
        each one ``apply -json`` (the planned actions recorded: the role must be updated in place),
        IAM read back after each;
-    4. cdktn's AWS parts replace them: ``init``, then ``plan -detailed-exitcode`` (which validates
-       the configuration first, as ``validate`` does) must report no changes: no perpetual diff,
-       cdktn's stacks are exactly the infrastructure cdktf's created, attribute for attribute, as
-       the provider reads it back from moto, and the identity round trip left nothing behind;
-    5. ``destroy`` on cdktn's configuration; IAM and subnet tags read back.
+    4. cdktn's AWS parts replace them in both roots: ``init``, then ``plan -detailed-exitcode`` (which
+       validates the configuration first, as ``validate`` does) must report no changes in either: no
+       perpetual diff, cdktn's stacks are exactly the infrastructure cdktf's created, attribute for
+       attribute, as the provider reads it back from moto, and the identity round trip left nothing behind;
+    5. ``destroy`` of both roots on cdktn's configuration; IAM, subnet tags and the state bucket read back.
 
     The two runtimes' AWS parts are one configuration but for the ``//`` comment terraform
     ignores (``test_both_runtimes_aws_parts_are_one_configuration``), so the empty plan holds
-    for either. Every terraform command costs about 3 s of CPU per AWS provider configuration
-    and graph walk (the provider builds its whole schema at each start): hence one root for
-    all stacks, one apply/plan/destroy for both runtimes, and ``-target=module.default`` for
-    the steps about one stack (only its provider starts).
+    for either. Every terraform command costs about 2-3 s of CPU per AWS provider configuration
+    and graph walk, plus one start for the schema (the provider builds its whole schema at each
+    start): hence few roots, one apply/plan/destroy for both runtimes, and the one-stack steps in
+    a root of their own (4 provider starts per apply there, not 8).
     """
     if tf.TERRAFORM is None:
         return Missing("terraform (>= 1.5 on PATH)")
@@ -383,7 +388,11 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
     record = MotoCycle(stacks)
     work.mkdir(parents=True, exist_ok=True)
     server = MotoServer.start(command, work / "moto_server.log")
-    runner = tf.Terraform(work / "terraform", tf.offline_environment(work, plugins))
+    env = tf.offline_environment(work, plugins)
+    # One timeline for both roots (record.timings), in the order the commands ran.
+    runner = tf.Terraform(work / "terraform", env, record.timings)  # the other stacks
+    default_runner = tf.Terraform(work / "terraform-default", env, record.timings)  # the default stack alone
+    runners = (runner, default_runner)
     try:
         for key in APPLIED_ON_MOTO:
             settings = stacks["cdktf"][key].settings
@@ -407,20 +416,36 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
                 if key not in APPLIED_ON_MOTO
             },
         }
-        backend = {"s3": s3_backend_on(server, stacks["cdktf"]["non-default"].document["terraform"]["backend"]["s3"])}
+        synthesized = stacks["cdktf"]["non-default"].document["terraform"]["backend"]["s3"]
+        backends = {
+            runner.workdir: {"s3": s3_backend_on(server, synthesized)},
+            default_runner.workdir: {"s3": s3_backend_on(server, {**synthesized, "key": default_state_key(stacks)})},
+        }
 
-        def root(parts: dict[str, Any]) -> dict[str, Any]:
+        def write(target: tf.Terraform, parts: dict[str, Any]) -> None:
+            """``parts`` as the modules of ``target``'s root, on its S3 backend (the default stack: only its own)."""
+            if (target is default_runner) != (set(parts) == {"default"}):
+                raise AssertionError(f"the default stack has a root of its own: {sorted(parts)} in {target.workdir}")
             files = tf.modules_root(parts)
-            files["main.tf.json"]["terraform"]["backend"] = backend
-            return files
+            files["main.tf.json"]["terraform"]["backend"] = backends[target.workdir]
+            target.write_files(files)
 
-        runner.write_files(root(record.validated))
-        runner.init(plugins)
+        def others(parts: dict[str, Any]) -> dict[str, Any]:
+            return {key: part for key, part in parts.items() if key != "default"}
+
+        write(runner, others(record.validated))
+        write(default_runner, {"default": record.parts["cdktf"]["default"]})
+        for each in runners:
+            each.init(plugins)
         record.steps += ["cdktf init"]
         try:
+            # Every module of the root, the validated-only one included, is validated by terraform before it
+            # plans (a targeted plan too); only the applied ones are targeted.
+            targets = tuple(f"module.{key}" for key in APPLIED_ON_MOTO if key != "default")
+            record.stacks_applied = runner.apply_planned(*targets)
+            record.steps.append("cdktf apply stacks")
             # The default stack walks its upgrade path: first at the oldest chart, as an earlier eks-lbc
-            # wrote it (both stacks created), then each newer chart as this eks-lbc writes it (only the
-            # default module targeted: the other one does not change), ending at the default configuration.
+            # wrote it, then each newer chart as this eks-lbc writes it, ending at the default configuration.
             path = upgrade_stacks(stacks["cdktf"]["default"])
             default_cluster = record.clusters["default"]
             sequence = [
@@ -430,21 +455,13 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
             sequence[0] = (sequence[0][0], as_an_earlier_eks_lbc_wrote_it(sequence[0][1], sequence[0][0]))
             sequence.append((stacks["cdktf"]["default"].settings.chart_version, record.parts["cdktf"]["default"]))
             for index, (chart, part) in enumerate(sequence):
-                if index == 0:
-                    # Every module of the root, the validated-only one included, is validated by terraform
-                    # before it plans (a targeted plan too); only the applied ones are targeted.
-                    runner.write_files(root({**record.validated, "default": part}))
-                    targets = tuple(f"module.{key}" for key in APPLIED_ON_MOTO)
-                else:
-                    # The validated-only module is no longer called; only the default stack changes.
-                    runner.write_files(root({**record.parts["cdktf"], "default": part}))
-                    targets = ("module.default",)
+                write(default_runner, {"default": part})
                 # After the first apply nothing changes in moto but through terraform: no refresh walk needed
                 # (the cdktn plan at the end refreshes everything and must find no change).
-                planned = runner.apply_planned(*targets, refresh=not index)
+                planned = default_runner.apply_planned(refresh=not index)
                 record.upgrade.append(UpgradeStep(chart, part, planned, identity_view(server, default_cluster.region)))
                 record.steps.append(f"cdktf apply {chart}")
-            record.outputs = runner.outputs()
+            record.outputs = {**runner.outputs(), **default_runner.outputs()}
             record.applied = {p: iam_view(server, r) for p, r in PARTITION_REGIONS.items()}
             record.subnet_tags["applied"] = _subnet_tags(server, record)
             record.node_group_rules["applied"] = _node_group_rules(server, record)
@@ -453,25 +470,39 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
                 head = s3.head_object(Bucket=STATE_BUCKET, Key=item["Key"])
                 record.state_objects[item["Key"]] = {k: head.get(k) for k in ("ServerSideEncryption", "SSEKMSKeyId")}
                 body = json.loads(s3.get_object(Bucket=STATE_BUCKET, Key=item["Key"])["Body"].read())
-                record.state_resources = sorted(
+                record.state_resources[item["Key"]] = sorted(
                     f"{r.get('module', '')}.{r['type']}.{r['name']}".lstrip(".") for r in body.get("resources", [])
                 )
             # The state owner: another cluster's configuration where the default's state is.
-            runner.write_files(root({**record.parts["cdktf"], "default": record.parts["cdktf"]["twin"]}))
-            record.state_owner_refusal = runner.plan_failure("-refresh=false", "-target=module.default")
+            write(default_runner, {"default": record.parts["cdktf"]["twin"]})
+            record.state_owner_refusal = default_runner.plan_failure("-refresh=false")
             record.steps.append("cdktf plan refused")
-            _switch_identity(server, runner, root, record)
+            _switch_identity(server, default_runner, write, record)
             # Back from the round trip, cdktn's configuration: nothing to change, so the switch left nothing behind.
-            runner.write_files(root(record.parts["cdktn"]))
-            runner.init(plugins)
-            changes = runner.plan_changes()
-            if changes is not None:
-                raise AssertionError(f"plan after apply is not empty (a perpetual diff, or cdktn != cdktf):\n{changes}")
-            record.steps += ["cdktn init", "cdktn plan"]
+            write(runner, others(record.parts["cdktn"]))
+            write(default_runner, {"default": record.parts["cdktn"]["default"]})
+            for each in runners:
+                each.init(plugins)
+            record.steps.append("cdktn init")
+            for each in runners:
+                changes = each.plan_changes()
+                if changes is not None:
+                    raise AssertionError(
+                        f"plan after apply is not empty (a perpetual diff, or cdktn != cdktf) in {each.workdir}:\n"
+                        f"{changes}"
+                    )
+            record.steps.append("cdktn plan")
         finally:
             # Without the refresh walk (a provider start per stack): nothing changed in moto since the
             # plan above read every object back. The no-change plan itself always refreshes.
-            runner.destroy(refresh=False)
+            failures = []
+            for each in runners:
+                try:
+                    each.destroy(refresh=False)
+                except AssertionError as failure:  # still destroy the other root
+                    failures.append(failure)
+            if failures:
+                raise failures[0]
         record.steps.append("cdktn destroy")
         record.destroyed = {p: iam_view(server, r) for p, r in PARTITION_REGIONS.items()}
         record.subnet_tags["destroyed"] = _subnet_tags(server, record)
@@ -481,24 +512,32 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
     except Exception:  # recorded: each test then fails with it
         record.error = traceback.format_exc()
     finally:
-        record.timings = runner.timings
         server.stop()
     return record
 
 
-def _switch_identity(server: MotoServer, runner: tf.Terraform, root: Any, record: MotoCycle) -> None:
-    """Step 4 of :func:`terraform_on_moto`: the default stack to Pod Identity and back, one saved plan each."""
+def default_state_key(stacks: dict[str, dict[str, SynthesizedStack]]) -> str:
+    """Where the default stack's root keeps its state in the non-default stack's bucket: the key the non-default
+    stack's ``stateKeyPrefix`` gives the default stack (``<prefix>/<stack>.tfstate``), as it would in a user's
+    bucket holding both clusters' states."""
+    non_default, default = stacks["cdktf"]["non-default"].settings, stacks["cdktf"]["default"].settings
+    return replace(non_default, cluster_name=default.cluster_name, region=default.region).state_key
+
+
+def _switch_identity(server: MotoServer, runner: tf.Terraform, write: Any, record: MotoCycle) -> None:
+    """Step 3 of :func:`terraform_on_moto`: the default stack to Pod Identity and back, one ``apply -json`` each,
+    in the default stack's own root."""
     for key in SWITCHED:
         switched = record.stacks["cdktf"][f"{key}@switched"]
         part = with_subnets(tf.aws_part(switched.document, endpoint=server.url), key, record.clusters[key])
         part = with_moved(part, switched)  # moved blocks from earlier Pod Identity addresses: no-ops here
         # moto has no EKS Pod Identity API: the association (and its output) cannot be applied here.
         record.switched_parts[key] = tf.without_resources(part, "aws_eks_pod_identity_association")
-    target = [f"-target=module.{key}" for key in SWITCHED]
-    there = {**record.parts["cdktf"], **record.switched_parts}
-    for direction, parts in (("pod-identity", there), ("irsa", record.parts["cdktf"])):
-        runner.write_files(root(parts))
-        record.switch_plans[direction] = runner.apply_actions(*target)
+    if SWITCHED != ("default",):
+        raise AssertionError(f"only the default stack has a root of its own to switch in, not {SWITCHED}")
+    for direction, parts in (("pod-identity", record.switched_parts), ("irsa", record.parts["cdktf"])):
+        write(runner, {"default": parts["default"]})
+        record.switch_plans[direction] = runner.apply_actions()
         record.switch_views[direction] = iam_view(server, PARTITION_REGIONS["aws"])
         record.steps.append(f"cdktf switch to {direction}")
 
