@@ -209,6 +209,7 @@ def test_the_pure_modules_are_all_but_the_cdk_ones():
     assert len(PURE_MODULES) > 35
 
 
+@pytest.mark.runtime("cdktf")  # no runtime is imported: once per `make test`
 def test_importing_every_pure_module_changes_nothing_in_the_process(tmp_path):
     users = '--max-old-space-size=3072 --require "/opt/my hooks/hook.js"'
     modules = json.dumps([third_party_imports(PURE_MODULES), PURE_MODULES])

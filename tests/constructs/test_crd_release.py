@@ -27,7 +27,10 @@ def template_objects(chart, name):
     return [d for d in yaml.safe_load_all(chart.files[f"templates/{name}"]) if d]
 
 
-@pytest.mark.parametrize("chart_version", CHARTS)
+# The chart's files are made in Python; the runtime only carries them (the newest chart shows it on both).
+@pytest.mark.parametrize(
+    "chart_version", [CHARTS[0], *(pytest.param(c, marks=pytest.mark.runtime("cdktf")) for c in CHARTS[1:])]
+)
 def test_generated_chart_is_upstreams_crds_each_kept(chart_version):
     chart = controller_crd_chart(chart_version)
     meta = yaml.safe_load(chart.files["Chart.yaml"])
