@@ -9,7 +9,7 @@ its wall time and the CPU time of everything it ran (terraform, the AWS provider
 in this process). With ``--baseline REF``, the same is measured in a clone of this repository at ``REF``
 (using this checkout's venvs), round by round interleaved with this checkout, so machine noise hits both
 alike; the ratio of the medians is printed. On a shared 2-core machine the CPU time is the steadier number:
-the tier is CPU-bound (the AWS provider builds its whole schema at every start, ~2 s of CPU).
+the tier is CPU-bound (each terraform command spends ~2 s of CPU on the AWS provider's checksum and schema).
 """
 
 from __future__ import annotations

@@ -12,8 +12,9 @@
 
       def test_something(moto, terraform_env, synthesized_stacks):
           cluster = create_eks_cluster(moto, "demo", "ap-northeast-1")
-          runner = Terraform(terraform_env.workdir("demo"), terraform_env.env)
-          runner.write(aws_part(synthesized_stacks["default"].document, endpoint=moto.url))
+          env = {**terraform_env.env, "AWS_ENDPOINT_URL": moto.url}  # as offline_environment(..., endpoint=)
+          runner = Terraform(terraform_env.workdir("demo"), env)
+          runner.write(aws_part(synthesized_stacks["default"].document))
           runner.init(terraform_env.plugins)
           runner.apply()
           assert runner.plan_changes() is None

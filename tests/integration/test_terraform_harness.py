@@ -38,8 +38,8 @@ def stack() -> dict:
     }
 
 
-def test_keeps_the_aws_part_and_points_it_at_the_emulator():
-    part = tf.aws_part(stack(), endpoint="http://127.0.0.1:5000")
+def test_keeps_the_aws_part_with_the_emulators_credentials():
+    part = tf.aws_part(stack())
     assert part["data"] == {"aws_eks_cluster": {"cluster": {"name": "demo"}}}
     assert list(part["resource"]) == ["aws_iam_openid_connect_provider"]
     assert part["resource"]["aws_iam_openid_connect_provider"]["oidc"]["thumbprint_list"] == [tf.FIXED_THUMBPRINT]
@@ -48,26 +48,37 @@ def test_keeps_the_aws_part_and_points_it_at_the_emulator():
     assert part["terraform"]["backend"] == {"local": {"path": "terraform.tfstate"}}
     (aws,) = part["provider"]["aws"]
     assert aws["region"] == "eu-west-1"
-    assert aws["endpoints"] == [{service: "http://127.0.0.1:5000" for service in ("ec2", "eks", "iam", "sts")}]
+    assert aws["access_key"] == "testing" and aws["skip_credentials_validation"] is True
+    assert "endpoints" not in aws  # the environment points the provider at the emulator (below)
     assert list(part["provider"]) == ["aws"]
+
+
+def test_the_environment_points_every_aws_service_at_the_emulator_on_loopback_only(tmp_path):
+    env = tf.offline_environment(tmp_path, tmp_path / "plugins", endpoint="http://127.0.0.1:5000")
+    assert env["AWS_ENDPOINT_URL"] == "http://127.0.0.1:5000"
+    assert env["HTTPS_PROXY"] == "http://127.0.0.1:9" and env["NO_PROXY"] == "127.0.0.1,localhost"
+    assert "AWS_ENDPOINT_URL" not in tf.offline_environment(tmp_path, tmp_path / "plugins")
+    for elsewhere in ("https://iam.amazonaws.com", "http://10.0.0.1:5000", "http://127.0.0.1"):
+        with pytest.raises(tf.HarnessError, match="loopback"):
+            tf.offline_environment(tmp_path, tmp_path / "plugins", endpoint=elsewhere)
 
 
 def test_refuses_a_part_that_still_refers_to_a_dropped_object():
     broken = stack()
     broken["output"]["release"] = {"value": "${helm_release.lbc.status}"}
     with pytest.raises(tf.HarnessError, match=r"output\.release\.value: \$\{helm_release\.lbc\.status\}"):
-        tf.aws_part(broken, endpoint="http://127.0.0.1:5000")
+        tf.aws_part(broken)
 
 
 def test_refuses_a_provider_it_cannot_emulate():
     other = stack()
     other["provider"]["random"] = [{}]
     with pytest.raises(tf.HarnessError, match="random"):
-        tf.aws_part(other, endpoint="http://127.0.0.1:5000")
+        tf.aws_part(other)
 
 
 def test_modules_root_calls_each_part_as_a_module_without_its_backend():
-    part = tf.aws_part(stack(), endpoint="http://127.0.0.1:5000")
+    part = tf.aws_part(stack())
     files = tf.modules_root({"default": part})
     assert sorted(files) == ["main.tf.json", "modules/default/main.tf.json"]
     assert files["main.tf.json"] == {

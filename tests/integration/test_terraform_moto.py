@@ -22,11 +22,11 @@ What is emulated or left out, honestly:
   is a fixed value (:func:`tests.integration.terraform.aws_part`, which refuses to drop
   anything the AWS part still refers to). ``test_complete_stack_validates`` validates the
   whole stack where those providers are installed, and skips here, saying why;
-* the aws provider is pointed at moto (endpoints for iam, sts, eks, ec2; dummy
-  credentials; no credential validation or account-id lookup), with a dead proxy for
-  anything else, so nothing can reach real AWS;
+* the aws provider is pointed at moto (``AWS_ENDPOINT_URL`` in terraform's environment, for every
+  service; dummy credentials; no credential validation or account-id lookup), with a dead proxy
+  for anything else, so nothing can reach real AWS;
 * moto has no EKS Pod Identity API, and each applied stack costs a provider start per graph
-  walk (seconds of CPU each): the Pod Identity stack is a module of the first apply's root,
+  walk: the Pod Identity stack is a module of the first apply's root,
   which terraform validates whole before planning, but the apply targets the other modules;
   later commands no longer call it;
 * values naming things in the account are fixed in :mod:`tests.integration.stacks` and
@@ -40,9 +40,9 @@ What is emulated or left out, honestly:
 * the stacks are modules of two roots (:func:`tests.integration.terraform.modules_root`,
   unchanged but for the dropped backend block): the default stack alone, whose own steps
   (upgrade path, state owner, identity switches) are six commands, and the others together:
-  one terraform process per command for all of a root, because every command spends seconds
-  of CPU starting the AWS provider once per module (terraform validates every module of a
-  root, even for a targeted plan);
+  one terraform process per command for all of a root, because every command spends ~2 s of CPU
+  on the AWS provider's checksum and schema before it starts the provider once per module and
+  graph walk (terraform validates every module of a root, even for a targeted plan);
 * both runtimes in one pass, not two: cdktf's AWS parts are validated and applied, then
   cdktn's replace them in the same configuration, ``init`` again, and the ``plan
   -detailed-exitcode`` after apply (which validates the configuration first, as

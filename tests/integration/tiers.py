@@ -343,8 +343,8 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
     default stack alone (state under the key the same settings give the default stack,
     :func:`default_state_key`). The default stack's own steps (its upgrade path, the state owner, the
     identity switches) run in its root: terraform validates every module and starts its provider for
-    each command, so in the shared root each of those six commands started all five stacks' providers
-    (seconds of CPU each) for one stack's change:
+    each command, so in the shared root each of those six commands would start all five stacks' providers
+    for one stack's change:
 
     0. moto gets what the configurations expect to exist: an EKS cluster each (``default`` and
        ``twin`` are one name in two regions), the permissions boundary, the existing OIDC provider,
@@ -371,10 +371,10 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
 
     The two runtimes' AWS parts are one configuration but for the ``//`` comment terraform
     ignores (``test_both_runtimes_aws_parts_are_one_configuration``), so the empty plan holds
-    for either. Every terraform command costs about 2-3 s of CPU per AWS provider configuration
-    and graph walk, plus one start for the schema (the provider builds its whole schema at each
-    start): hence few roots, one apply/plan/destroy for both runtimes, and the one-stack steps in
-    a root of their own (4 provider starts per apply there, not 8).
+    for either. Every terraform command costs ~2 s of CPU before it walks anything (the 700 MB
+    provider's checksum, its schema fetched and decoded) and ~0.3 s per AWS provider configuration
+    and graph walk (measured with ``TF_LOG=debug``; see docs/performance.md): hence few roots, one
+    apply/plan/destroy for both runtimes, and the one-stack steps in a root of their own.
     """
     if tf.TERRAFORM is None:
         return Missing("terraform (>= 1.5 on PATH)")
@@ -388,7 +388,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
     record = MotoCycle(stacks)
     work.mkdir(parents=True, exist_ok=True)
     server = MotoServer.start(command, work / "moto_server.log")
-    env = tf.offline_environment(work, plugins)
+    env = tf.offline_environment(work, plugins, endpoint=server.url)
     # One timeline for both roots (record.timings), in the order the commands ran.
     runner = tf.Terraform(work / "terraform", env, record.timings)  # the other stacks
     default_runner = tf.Terraform(work / "terraform-default", env, record.timings)  # the default stack alone
@@ -402,7 +402,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
         for runtime in RUNTIMES:
             record.parts[runtime] = {
                 key: with_security_groups(
-                    with_subnets(tf.aws_part(stacks[runtime][key].document, endpoint=server.url), key, cluster),
+                    with_subnets(tf.aws_part(stacks[runtime][key].document), key, cluster),
                     key,
                     record.security_groups.get(key),
                 )
@@ -411,7 +411,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
         record.validated = {
             **record.parts["cdktf"],
             **{
-                key: with_moved(tf.aws_part(stacks["cdktf"][key].document, endpoint=server.url), stacks["cdktf"][key])
+                key: with_moved(tf.aws_part(stacks["cdktf"][key].document), stacks["cdktf"][key])
                 for key in VALIDATED_ON_MOTO
                 if key not in APPLIED_ON_MOTO
             },
@@ -449,7 +449,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
             path = upgrade_stacks(stacks["cdktf"]["default"])
             default_cluster = record.clusters["default"]
             sequence = [
-                (chart, with_subnets(tf.aws_part(stack.document, endpoint=server.url), "default", default_cluster))
+                (chart, with_subnets(tf.aws_part(stack.document), "default", default_cluster))
                 for chart, stack in path.items()
             ]
             sequence[0] = (sequence[0][0], as_an_earlier_eks_lbc_wrote_it(sequence[0][1], sequence[0][0]))
@@ -493,7 +493,7 @@ def terraform_on_moto(stacks: dict[str, dict[str, SynthesizedStack]], work: Path
                     )
             record.steps.append("cdktn plan")
         finally:
-            # Without the refresh walk (a provider start per stack): nothing changed in moto since the
+            # Without the refresh walk (a provider start and a read per stack): nothing changed in moto since the
             # plan above read every object back. The no-change plan itself always refreshes.
             failures = []
             for each in runners:
@@ -529,7 +529,7 @@ def _switch_identity(server: MotoServer, runner: tf.Terraform, write: Any, recor
     in the default stack's own root."""
     for key in SWITCHED:
         switched = record.stacks["cdktf"][f"{key}@switched"]
-        part = with_subnets(tf.aws_part(switched.document, endpoint=server.url), key, record.clusters[key])
+        part = with_subnets(tf.aws_part(switched.document), key, record.clusters[key])
         part = with_moved(part, switched)  # moved blocks from earlier Pod Identity addresses: no-ops here
         # moto has no EKS Pod Identity API: the association (and its output) cannot be applied here.
         record.switched_parts[key] = tf.without_resources(part, "aws_eks_pod_identity_association")
