@@ -102,6 +102,10 @@ preflight: $(STAMP)
 
 # The two passes run at the same time (a 2-core machine is busy only then; they share nothing
 # but the read-only checkout). The cdktf pass reports as it goes, the CDK Terrain pass when both are done.
+# The suite starts dozens of Python processes that import the same modules (jsii, the providers, boto3, moto;
+# the eager synth all 2,214 modules of the AWS binding): each must compile them from source unless bytecode is
+# written once and read after, so PYTHONDONTWRITEBYTECODE (set on some machines and CI images) is off for it.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP) $(STAMP_CDKTN) $(TOOLS_STAMP)
 	@EKS_LBC_RUNTIME=cdktn $(PY_CDKTN) -m pytest -p no:cacheprovider > $(VENV_CDKTN)/pytest.log 2>&1 & cdktn=$$!; \
 	echo "== cdktf pass ($(VENV)); the CDK Terrain pass ($(VENV_CDKTN)) runs meanwhile"; \
