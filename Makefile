@@ -126,7 +126,7 @@ bench: $(STAMP) $(STAMP_CDKTN) $(NODE22)
 	$(PY) bench/preflight.py --runs $(RUNS)
 
 # Set-up times from a fresh clone (`make synth`, `make test` with and without set-up). RUNS=3 is plenty: minutes
-# each. BENCH_ARGS adds cases: --cold-caches, --setup-only, --pip (see bench/setup.py).
+# each. BENCH_ARGS adds cases: --cold-caches, --setup-only, --pip, --without-tier (see bench/setup.py).
 bench-setup: $(STAMP)
 	$(PY) bench/setup.py --runs $(RUNS) $(BENCH_ARGS)
 
