@@ -302,6 +302,8 @@ def offline_environment(home: Path, plugins: Path, endpoint: str | None = None) 
     Providers come from ``plugins`` through a plugin cache of symlinks, so ``init``
     links the (700 MB) AWS provider instead of copying it for every working directory.
     """
+    if endpoint is not None and not re.fullmatch(r"http://127\.0\.0\.1:\d+", endpoint):
+        raise HarnessError(f"the emulator must be on loopback (http://127.0.0.1:PORT), not {endpoint!r}")
     cache = home / "plugin-cache"
     for package in plugins.glob("registry.terraform.io/*/*/*/*_*"):
         target = cache / package.relative_to(plugins)
@@ -314,8 +316,6 @@ def offline_environment(home: Path, plugins: Path, endpoint: str | None = None) 
         # Without a lock file yet, use the cache anyway: its packages are the mirror's own.
         "plugin_cache_may_break_dependency_lock_file = true\n"
     )
-    if endpoint is not None and not re.fullmatch(r"http://127\.0\.0\.1:\d+", endpoint):
-        raise HarnessError(f"the emulator must be on loopback (http://127.0.0.1:PORT), not {endpoint!r}")
     keep = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "SYSTEMROOT")
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update(

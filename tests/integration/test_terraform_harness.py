@@ -59,8 +59,12 @@ def test_the_environment_points_every_aws_service_at_the_emulator_on_loopback_on
     assert env["HTTPS_PROXY"] == "http://127.0.0.1:9" and env["NO_PROXY"] == "127.0.0.1,localhost"
     assert "AWS_ENDPOINT_URL" not in tf.offline_environment(tmp_path, tmp_path / "plugins")
     for elsewhere in ("https://iam.amazonaws.com", "http://10.0.0.1:5000", "http://127.0.0.1"):
+        home = tmp_path / "refused"
+        home.mkdir()
         with pytest.raises(tf.HarnessError, match="loopback"):
-            tf.offline_environment(tmp_path, tmp_path / "plugins", endpoint=elsewhere)
+            tf.offline_environment(home, tmp_path / "plugins", endpoint=elsewhere)
+        assert not any(home.iterdir())  # refused before writing anything
+        home.rmdir()
 
 
 def test_refuses_a_part_that_still_refers_to_a_dropped_object():
